@@ -7,7 +7,7 @@ Corpora (short customer texts only):
 * spotify: ../shared/data/spotify_support_requests/support_requests.csv (15,103 real tweets), resampled WITH
            light variation (each copy drops one random word) to reach N when N > 15,103 — duplicated text,
            stated in the table as "spotify-resampled".
-Pipelines, on the same texts and the same embeddings (our cleaned lemmas -> TF-IDF -> SVD(30) -> Normalizer):
+Pipelines, on the same texts and the same embeddings (our cleaned lemmas -> TF-IDF -> SVD(20, ARPACK) -> Normalizer):
 * webcare : TopicModel(seed=42) — k-means on a sample + nearest-centroid assignment + outlier threshold;
 * default : BERTopic(umap_model=UMAP(15 neighbours, 5 dims, cosine), hdbscan_model=HDBSCAN(min_cluster_size=10))
             i.e. BERTopic 0.17.4 defaults, given the same embeddings and cleaned documents.

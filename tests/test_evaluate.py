@@ -39,11 +39,12 @@ def test_evaluate_auto_language_uses_lang_column(fixtures, tmp_path):
 
 def test_supervised_classifier_cross_validation(fixtures):
     df = pd.read_csv(fixtures / "text" / "webcare_nl_labelled.csv", keep_default_na=False)
-    cv = cross_validate_types(df, "text", "types", folds=5, seed=42)
+    cv = cross_validate_types(df, "text", "types", folds=3, seed=42)
     assert cv.set_index("type").loc["question", "f1"] > 0.5
     assert (cv.support.sum()) == sum(len([x for x in t.split(";") if x]) for t in df.types)
-    again = cross_validate_types(df, "text", "types", folds=5, seed=42)
-    pd.testing.assert_frame_equal(cv, again)  # fixed seed: reproducible
+    small = df.head(60)
+    pd.testing.assert_frame_equal(cross_validate_types(small, "text", "types", folds=3, seed=7),
+                                  cross_validate_types(small, "text", "types", folds=3, seed=7))  # fixed seed: reproducible
 
 
 def test_political_tweets_beats_majority_baseline(shared_data, tmp_path):

@@ -10,7 +10,7 @@ from webcare_research.adapters_twcs import TWCS_COLUMNS
 from webcare_research.ingest import ingest_frames
 
 FIXTURE = None
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def _check(path, fmt="twcs"):

@@ -59,7 +59,8 @@ def test_broken_rows_fixture(fixtures, tmp_path):
     quarantined_ids = {r.split(",")[0] for r in q.raw if "," in r} | {r.split(": ", 1)[1].split(",")[0] for r in q.raw if ": " in r}
     quarantined_rows = set(q.source_row.dropna().astype(int))
     assert set(m.message_id) | quarantined_ids | {"1004", "1007", "1013", "1014"} >= ids
-    assert quarantined_rows == {7, 8, 12, 13, 14, 17} - {15} or len(quarantined_rows) == 6
+    # source_row counts well-formed records (pyarrow does not number the row with 10 fields, so 1017 is record 16)
+    assert quarantined_rows == {7, 8, 12, 13, 14, 16}
     # the bare carriage return stays inside its text, the config names the organisations
     assert "\r" in m.set_index("message_id").loc["1009", "text"]
     assert set(m.organisation.dropna()) == {"Belnet", "Voltiq"}
