@@ -121,7 +121,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[20000, 100000])
     ap.add_argument("--corpora", nargs="+", default=["spotify", "demo"])
     ap.add_argument("--skip-default-above", type=int, default=10**9)
-    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "bench_topics_results.csv"))
+    ap.add_argument("--out", default=None, help="also write the table to this CSV (rewritten after each run)")
     a = ap.parse_args()
     rows = []
     for n in a.sizes:
@@ -135,11 +135,13 @@ def main() -> None:
                 r = in_child(fn, name, n)
                 rows.append(r)
                 print(r, flush=True)
-                pd.DataFrame(rows).to_csv(a.out, index=False)
+                if a.out:
+                    pd.DataFrame(rows).to_csv(a.out, index=False)
     df = pd.DataFrame(rows)
     base = df[df.pipeline.str.startswith("BERTopic")].set_index("corpus")["wall_s"]
     df["speedup_vs_default"] = [round(base.get(c, np.nan) / w, 1) for c, w in zip(df.corpus, df.wall_s)]
-    df.to_csv(a.out, index=False)
+    if a.out:
+        df.to_csv(a.out, index=False)
     with pd.option_context("display.width", 250, "display.max_columns", 30):
         print(df.drop(columns=[c for c in ("embed_s",) if c in df]).to_string(index=False))
 

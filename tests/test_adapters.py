@@ -202,8 +202,6 @@ def test_mapping_naming_absent_column_is_a_clear_error():
         ingest_frames([FIX / "sprout_social_inbox.csv"], fmt="mapped", config=study(mapping="coosto"))
 
 
-@pytest.mark.xfail(reason="needs the ingest core to fall back to 'mapped' when config.mapping is set and no "
-                          "specific format matches (see adapters_mapped.mapping_applies)", strict=False)
 def test_mapped_detected_from_config_mapping():
     r = ingest_frames([FIX / "coosto_export.csv"], config=study(mapping="coosto"))
     assert r.summary["files"][str(FIX / "coosto_export.csv")]["format"] == "mapped"

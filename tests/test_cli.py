@@ -84,7 +84,8 @@ def test_measure_prints_definitions_and_writes_contract_columns(demo_study):
 
 def test_report_renders_escaped_html(demo_study):
     d, raw, out, _ = demo_study
-    r = webcare("report", out, "--config", raw / "study.yml", "--out", d / "reports")
+    org = pd.read_csv(out / "measures.csv").organisation.dropna().iloc[0]
+    r = webcare("report", out, "--config", raw / "study.yml", "--out", d / "reports", "--organisation", org)
     assert r.returncode == 0, r.stderr
     html_files = sorted((d / "reports").glob("*.html"))
     assert html_files

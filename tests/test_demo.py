@@ -147,8 +147,6 @@ def test_instagram_export_through_coosto_mapping(ingested):
     assert set(rows.organisation) == set(t.organisation) and rows.in_reply_to_id.notna().sum() == t.answered.sum() + (t.turn == 2).sum()
 
 
-@pytest.mark.xfail(reason="needs ingest to fall back to the `mapped` format when study.yml has a mapping (adapters_mapped.mapping_applies)",
-                   strict=False)
 def test_full_demo_ingest_including_mapped_instagram(tmp_path):
     from webcare_research.ingest import ingest
     paths = demo.write_demo(tmp_path / "raw", n_messages=1500, seed=2)
