@@ -14,7 +14,7 @@ Pipelines, on the same texts and the same embeddings (our cleaned lemmas -> TF-I
 Each (corpus, pipeline) runs in a fresh process, so peak RSS (ru_maxrss) is per run.
 Stability: mean pairwise ARI over seeds 42, 43, 44 on the same 10,000-document subsample (each seed refits
 the SVD and the clustering/UMAP). Coherence: NPMI of top-10 words over message co-occurrence; diversity:
-unique share of top-10 words (webcare_research.topics.npmi_coherence / topic_diversity).
+unique share of top-10 words (webcare_research.topic_quality.npmi_coherence / topic_diversity).
 """
 from __future__ import annotations
 
@@ -76,8 +76,9 @@ def run_default(name: str, n: int) -> dict:
     from sklearn.feature_extraction.text import CountVectorizer
     from umap import UMAP
 
-    from webcare_research.topics import (Preprocessor, TfidfSvdEmbedder, brand_words, npmi_coherence,
-                                         stability_score, topic_diversity)
+    from webcare_research.topic_embeddings import TfidfSvdEmbedder
+    from webcare_research.topic_quality import npmi_coherence, stability_score, topic_diversity
+    from webcare_research.topics import Preprocessor, brand_words
     texts, label = corpus(name, n)
     t0 = time.perf_counter()
     pre = Preprocessor("auto", brand_words(texts))

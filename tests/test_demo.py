@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from webcare_research import demo
+from webcare_research import demo, demo_world
 from webcare_research.config import load_config
 
 N = 8000
@@ -28,7 +28,7 @@ def test_deterministic_and_seed_dependent(corpus):
 def test_size_channels_and_languages(corpus):
     m = corpus["messages"]
     assert 0.85 * N < len(m) < 1.15 * N
-    assert set(m.channel) == set(demo.DEMO_CHANNELS) and m.organisation.nunique() == 5
+    assert set(m.channel) == set(demo_world.DEMO_CHANNELS) and m.organisation.nunique() == 5
     cust = m[m.role == "customer"]
     assert 0.78 < (cust.lang == "nl").mean() < 0.92  # mostly Dutch, some English
     assert set(corpus["truth"].mtype.dropna()) >= {"question", "complaint", "compliment", "purchase_signal", "crisis"}
@@ -38,7 +38,7 @@ def test_unanswered_more_often_in_evenings_and_weekends(corpus):
     t = corpus["truth"][corpus["truth"].turn == 0]
     local = t.created_at.dt.tz_convert("Europe/Amsterdam")
     off = (local.dt.hour >= 21) | (local.dt.hour < 7) | (local.dt.dayofweek >= 5)
-    social = ~t.channel.isin(demo.REVIEW_CHANNELS)
+    social = ~t.channel.isin(demo_world.REVIEW_CHANNELS)
     un_off = 1 - t[off & social].answered.mean()
     un_day = 1 - t[~off & social].answered.mean()
     assert un_off > un_day + 0.05, (un_off, un_day)
@@ -83,7 +83,7 @@ def test_only_fictional_organisations(corpus):
     all_text = pd.concat([corpus["messages"].text, corpus["messages"].organisation])
     hits = all_text[all_text.str.contains(rx)]
     assert hits.empty, hits.head().tolist()
-    assert all(o["domain"].endswith(".example") for o in demo.ORGANISATIONS)
+    assert all(o["domain"].endswith(".example") for o in demo_world.ORGANISATIONS)
 
 
 def test_files_are_read_by_the_adapters(tmp_path):

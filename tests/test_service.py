@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from webcare_research.config import load_config
-from webcare_research import figures, service, survival
+from webcare_research import conversation, figures, service, survival
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "service"
 
@@ -103,7 +103,7 @@ def test_figures_from_ingested(ingested):
     how = service.hour_of_week(t, cfg)
     mat = figures.heatmap_matrix(how, "inbound")
     assert int(mat.sum().sum()) == 7 and mat.loc["za", 12] == 1
-    hb = figures.handoff_bar_data(service.handoff_table(m, t))
+    hb = figures.handoff_bar_data(conversation.handoff_table(m, t))
     assert hb.loc["Belnet · twitter", "any"] == 1.0
 
 

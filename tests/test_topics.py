@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from webcare_research.topics import TopicModel, load_model, make_embedder, topics_file
+from webcare_research.topic_embeddings import make_embedder
+from webcare_research.topics import TopicModel, load_model, topics_file
 
 EN = ["my playlist shuffle is broken again", "shuffle keeps playing the same songs in my playlist",
       "premium payment failed, card charged twice", "refund please, I was charged twice for premium",
