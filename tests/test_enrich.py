@@ -121,3 +121,61 @@ def test_language_short_fixture(fixtures):
     df = pd.read_csv(fixtures / "enrich" / "language_short.csv")
     pred = pd.Series(detect_language(df["text"]))
     assert (pred == df["language"]).mean() >= 0.9
+
+
+@pytest.mark.parametrize("lang,path,column", [("nl", POLARITY, "content"),
+                                              ("en", "spotify_support_requests/support_requests.csv", "text")])
+def test_skipped_components_change_nothing(shared_data, lang, path, column):
+    "enrich_frame leaves out the sentencizer, entity spans and lookup lemmatizer: the full pipeline must agree."
+    from webcare_research.enrich import skipped_in_enrich
+    from webcare_research.nlp import make_nlp
+    texts = pd.read_csv(shared_data / path)[column].dropna().astype(str).head(1500).tolist()
+    out = enrich_frame(pd.DataFrame({"text": texts}), lang=lang, progress=False)
+    nlp = make_nlp(lang)
+    assert {"sentencizer", "webcare_entities", "lemmatizer"} <= set(skipped_in_enrich(nlp))
+    docs = list(nlp.pipe(texts))  # every component runs
+    full = [d._.sentiment_score for d in docs]
+    assert [None if pd.isna(x) else x for x in out["sentiment_score"]] == full
+    for t in ("question", "complaint", "compliment", "crisis"):
+        got = out[f"type_{t}"].fillna(False).astype(bool).tolist()
+        assert got == [t in (d._.message_types or ()) for d in docs], t
+
+
+def _texts(shared_data, path, column, n=3000):
+    return pd.read_csv(shared_data / path)[column].dropna().astype(str).head(n).tolist()
+
+
+@pytest.mark.parametrize("lang,path,column", [("nl", POLARITY, "content"),
+                                              ("en", "spotify_support_requests/support_requests.csv", "text"),
+                                              ("en", "twcs_sample/sample.csv", "text")])
+def test_rule_prefilter_changes_nothing(shared_data, lang, path, column):
+    "The RE2 superset pass may only skip rules that cannot match: labels and evidence equal the full rule run."
+    from webcare_research.message_types import _BIT, _COMPILED, RULE_KEYS, classify_text, rule_hits
+    texts = _texts(shared_data, path, column)
+    hits = rule_hits([t.strip().lower() for t in texts], lang).tolist()
+    for t, h in zip(texts, hits):
+        low = t.strip().lower()
+        for key in RULE_KEYS:
+            assert h & _BIT[key] or not _COMPILED[lang][key].search(low), (key, t)
+        for sentiment, score in (("negative", -0.6), ("positive", 0.7), ("neutral", 0.0)):
+            assert classify_text(t, lang, sentiment, score, h) == classify_text(t, lang, sentiment, score)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_rule_prefilter_is_a_superset_on_odd_text(lang):
+    "Unicode letters, digits and spaces where RE2's ASCII classes differ from Python's."
+    from hypothesis import given, settings, strategies as st
+    from webcare_research.message_types import _BIT, _COMPILED, RULE_KEYS, rule_hits
+    words = st.sampled_from(["storing", "wéér", "al", "drie", "dagen", "contract", "énergie", "loopt", "af", "niet",
+                             "waar", "dat", "klopt", "hoe", "why", "don't", "you", "٣", "²", "\u00a0", "\u2009", "!",
+                             "?", "werkt", "geen", "internet", "outage", "again", "waited", "two", "hours", "👍"])
+    seps = st.sampled_from([" ", "  ", "\u00a0", "\n", ", ", "\u2028", "\x85", ""])
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.lists(st.tuples(words, seps), min_size=1, max_size=12))
+    def check(parts):
+        text = "".join(w + s for w, s in parts).lower()
+        h = int(rule_hits([text], lang)[0])
+        for key in RULE_KEYS:
+            assert h & _BIT[key] or not _COMPILED[lang][key].search(text), (key, text)
+    check()
