@@ -1,6 +1,8 @@
-"""Organisation report: the papermill template's contract, a smoke render of a tiny study, escaping, failure modes."""
+"""Organisation report: the papermill template's contract, a smoke render of a tiny study (sections, figures, sidecars),
+escaping, privacy, 'not available' guards, failure modes."""
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -9,11 +11,14 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 from webcare_research import report
-from webcare_research.config import load_config
+from webcare_research.config import load_config, norm_handle
 from webcare_research.demo import write_demo
+from webcare_research.privacy import is_pseudonym
 
 TEMPLATE = report.template_path()
 XSS = "<script>alert(1)</script>"
+PARAMS = {"processed_dir": "x", "study": "s", "organisation": "Org <b>", "config_path": "", "sample_size": 3,
+          "text_sample": 0, "sidecar_prefix": ""}
 
 
 def test_template_has_typed_parameters_matching_render_report():
@@ -21,17 +26,18 @@ def test_template_has_typed_parameters_matching_render_report():
     tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1 and nb["cells"][0] is tagged[0], "exactly one `parameters` cell, first in the template"
     params = pm.inspect_notebook(str(TEMPLATE))
-    assert list(params) == list(report.REPORT_PARAMETERS)
+    assert list(params) == list(report.REPORT_PARAMETERS) == list(PARAMS)
     assert all(p["inferred_type_name"] in ("str", "int") and p["help"] for p in params.values()), params
-    # no logic in the template: every code cell after the parameters only calls library functions
+    # the parameters cell holds only typed assignments; no logic anywhere in the template
+    first = "".join(tagged[0]["source"]).splitlines()
+    assert all(re.match(r"^\w+: (str|int) = [^()]*  # ", line) for line in first), first
     code = "\n".join("".join(c["source"]) for c in nb["cells"][1:] if c["cell_type"] == "code")
-    assert not re.search(r"^\s*(for|while|if|def|class)\b", code, re.M), code
+    assert not re.search(r"^\s*(for|while|if|def|class|try|with)\b|\blambda\b", code, re.M), code
 
 
 def test_prepare_only(tmp_path):
     out = tmp_path / "prepared.ipynb"
-    pm.execute_notebook(str(TEMPLATE), str(out), prepare_only=True,
-                        parameters={"processed_dir": "x", "study": "s", "organisation": "Org <b>", "config_path": "", "sample_size": 3})
+    pm.execute_notebook(str(TEMPLATE), str(out), prepare_only=True, parameters=PARAMS)
     nb = json.loads(out.read_text(encoding="utf-8"))
     injected = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
     assert len(injected) == 1 and 'organisation = "Org <b>"' in "".join(injected[0]["source"])
@@ -52,33 +58,103 @@ def tiny_study(tmp_path_factory, fixtures):
 def rendered(tiny_study, tmp_path_factory):
     processed, cfg = tiny_study
     out = tmp_path_factory.mktemp("reports")
-    paths = report.render_report(processed, out_dir=out, config=cfg, organisation="Voltera", sample_size=20)
+    paths = report.render_report(processed, out_dir=out, config=cfg, organisation="Voltera", sample_size=20, text_sample=300)
     return out, paths
+
+
+def _page(out):
+    return (out / "voltera.html").read_text(encoding="utf-8")
 
 
 def test_render_smoke(rendered):
     out, paths = rendered
     names = {p.name for p in paths}
-    assert {"voltera.ipynb", "voltera.html", "voltera_measures.csv", "voltera_summary.json", "index.html"} <= names
-    page = (out / "voltera.html").read_text(encoding="utf-8")
+    assert {"voltera.ipynb", "voltera.html", "voltera_measures.csv", "voltera_recommendations.csv", "voltera_summary.json",
+            "index.html"} <= names
+    page = _page(out)
     assert "Webcare-rapportage Voltera" in page
-    assert "frt_median_min" in page and "response_rate_%" in page and "<table" in page
-    assert page.count('src="data:image/png;base64,') == 2  # distribution + heatmap, embedded
-    assert "Voltera ontving" in page  # executive summary
+    for section in ("Samenvatting", "Aanbevelingen", "Vergelijking met de andere organisaties", "Servicelevels",
+                    "Avond, nacht en weekend", "Kwaliteit van de reacties", "Concept-webcarebeleid", "Methode en definities",
+                    "Reactienormen en servicelevel", "Per situatie"):
+        assert section in page, section
+    assert "frt_median_min" in page and "response_rate_%" in page and "km_median_min" in page and "<table" in page
+    # benchmark, KM curve, unanswered heatmap, volume heatmap, CHV profile: embedded PNGs
+    assert page.count('src="data:image/png;base64,') == 5
     assert "def " not in page and "report.load_context" not in page  # input cells excluded
+    # nothing leaked from the kernel: no stderr output, warnings or tracebacks
+    assert 'application/vnd.jupyter.stderr"' not in page and "TqdmWarning" not in page and "Traceback" not in page
+    assert page.count('alt="') >= 5  # figures carry their title as alt text
     m = pd.read_csv(out / "voltera_measures.csv")
     assert set(m.organisation) == {"Voltera"} and (m.answered <= m.inbound).all()
-    summary = json.loads((out / "voltera_summary.json").read_text(encoding="utf-8"))
-    assert summary["summary"][0].startswith("Voltera ontving") and "inbound" in summary["definitions"]
     assert "voltera.html" in (out / "index.html").read_text(encoding="utf-8")
 
 
-def test_corpus_text_is_escaped(rendered):
+def test_summary_and_benchmark_agree_with_the_data(rendered, tiny_study):
     out, _ = rendered
-    page = (out / "voltera.html").read_text(encoding="utf-8")
+    processed, _ = tiny_study
+    summary = json.loads((out / "voltera_summary.json").read_text(encoding="utf-8"))
+    f = summary["facts"]
+    t = pd.read_parquet(processed / "threads.parquet")
+    v = t[t.organisation == "Voltera"]
+    assert f["inbound"] == len(v) and f["answered"] == int(v.answered.sum())
+    assert f["response_rate_ci_low"] <= f["response_rate"] <= f["response_rate_ci_high"]
+    assert f["n_orgs"] == t.organisation.nunique() >= 2 and 1 <= f["rank_response_rate"] <= f["n_orgs"]
+    s = summary["summary"]
+    assert 3 <= len(s) <= 5 and s[0].startswith("Voltera ontving van ")
+    assert f"{f['response_rate'] * 100:.0f}%" in s[0] and "95%-BI" in s[1] + s[2] and f"{f['n_orgs']} organisaties" in s[-1]
+    page = _page(out)
+    assert all(sentence.replace("'", "&#x27;") in page for sentence in s)
+    # the focus organisation is highlighted in the benchmark table, peers are listed
+    focus = re.findall(r"<tr class=[\"']focus[\"']>(.*?)</tr>", page)
+    assert len(focus) == 1 and "Voltera" in focus[0]
+    assert all(org in page for org in t.organisation.dropna().unique())
+    recs = pd.read_csv(out / "voltera_recommendations.csv")
+    assert len(recs) >= 1 and recs.priority.is_monotonic_increasing and recs.finding.str.len().gt(10).all()
+
+
+def test_corpus_text_is_escaped_left_aligned_with_line_breaks(rendered):
+    page = _page(rendered[0])
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert" not in page and XSS not in page
     assert "&lt;b&gt;Vet&lt;/b&gt;" in page and "<b>Vet</b>" not in page
+    # multi-line review: real line breaks, never a literal backslash-n
+    assert re.search(r"&lt;b&gt;Vet&lt;/b&gt; slecht(<br/?>)+&lt;script&gt;", page)
+    assert "\\n" not in re.sub(r"<style.*?</style>|<script.*?</script>", "", page, flags=re.S)
+    assert "table.webcare th, .jp-RenderedHTMLCommon table.webcare td { text-align: left" in page
+    assert re.search(r"<td class=[\"']txt[\"']>&lt;b&gt;Vet", page)  # text cells: class txt, left-aligned
+
+
+def test_no_private_handles_or_names(rendered, tiny_study):
+    page = _page(rendered[0])
+    _, cfg_path = tiny_study
+    cfg = load_config(cfg_path)
+    org_handles = {norm_handle(h) for o in cfg.organisations for h in o.handles}
+    # everything but the stylesheet and the printed definitions (which say "they @mention one of its handles")
+    text = re.sub(r"<style.*?</style>|<script.*?</script>|<ul class=[\"']definitions[\"']>.*?</ul>", "", page, flags=re.S)
+    handles = set(re.findall(r"(?<![\w.])@([A-Za-z0-9_]{1,30})", text))
+    assert handles and all(norm_handle(h) in org_handles or is_pseudonym(h) for h in handles), handles
+    # the fixture's reviewer name and id, and WhatsApp chat partners (file names), never reach the report
+    assert "Test Klant" not in page and "00000000000000000000abcd" not in page and "WhatsApp-chat met" not in page
+    authors = re.findall(r"<td class=[\"']txt[\"']>(p_[0-9a-f]+)</td>", page)
+    assert authors and all(is_pseudonym(a) for a in authors)
+
+
+def test_not_available_guards(tiny_study, tmp_path):
+    processed, cfg = tiny_study
+    ctx = report.load_context(processed, str(cfg), "Voltera", "demo", text_sample=0)
+    assert ctx.findings.types is None and "Soorten berichten niet beschikbaar" in report.quality_html(ctx)
+    # no organisation replies at all: quality cannot run, the report says so instead of failing
+    d = tmp_path / "noreplies"
+    d.mkdir()
+    m = pd.read_parquet(processed / "mentions.parquet")
+    m[m.author_role != "organisation"].to_parquet(d / "mentions.parquet")
+    shutil.copy(processed / "threads.parquet", d / "threads.parquet")
+    ctx = report.load_context(d, str(cfg), "Voltera", "demo", text_sample=0)
+    assert ctx.findings.quality is None and report.quality_figure(ctx) is None
+    assert "Kwaliteit van de reacties niet beschikbaar" in report.quality_html(ctx)
+    # all organisations together: measures only, every organisation-level section says why it is missing
+    ctx = report.load_context(processed, str(cfg), "", "demo")
+    assert ctx.findings is None and "alleen beschikbaar" in report.benchmark_html(ctx) + report.policy_html(ctx)
 
 
 def test_failing_cell_raises_clear_error(tiny_study, fixtures, tmp_path):
