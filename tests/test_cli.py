@@ -85,10 +85,12 @@ def test_measure_prints_definitions_and_writes_contract_columns(demo_study):
 def test_report_renders_escaped_html(demo_study):
     d, raw, out, _ = demo_study
     org = pd.read_csv(out / "measures.csv").organisation.dropna().iloc[0]
-    r = webcare("report", out, "--config", raw / "study.yml", "--out", d / "reports", "--organisation", org)
+    r = webcare("report", out, "--config", raw / "study.yml", "--out", d / "reports", "--organisation", org,
+                "--text-sample", 0)
     assert r.returncode == 0, r.stderr
     html_files = sorted((d / "reports").glob("*.html"))
     assert html_files
     page = max(html_files, key=lambda p: p.stat().st_size).read_text()
+    assert "tekstsample staat op 0" in page  # --text-sample reached the template
     assert "<img" in page or "data:image/png" in page
     assert "<script>alert" not in page
