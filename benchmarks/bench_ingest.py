@@ -1,7 +1,7 @@
 """Benchmark: ingest + threads + measures on a 2.8M-message twcs-shaped corpus, against a straightforward pandas
 implementation of the same measures, in one run.
 
-    python benchmarks/bench_ingest.py [--messages 2800000] [--seed 42] [--skip-baseline]
+    python benchmarks/bench_ingest.py [--messages 2800000] [--seed 42] [--skip-baseline] [--stages]
 
 Generates benchmarks/out/twcs_<N>_<seed>.csv once (seeded; reused when present), then runs each pipeline in its own
 subprocess so peak memory (VmHWM from /proc, i.e. peak resident set size) is measured separately. Prints wall time,
@@ -156,7 +156,33 @@ def run_naive(path: Path) -> pd.DataFrame:
     return out.reset_index()
 
 
+STAGES = {"webcare_research.ingest": ["_read_all", "split_duplicates", "resolve_roles", "extract_agent", "pseudonymise_rows",
+                                      "conversation_ids", "coerce_mentions", "build_threads", "validate_in_blocks", "_summary"],
+          "webcare_research.adapters_twcs": ["twcs_rows"], "webcare_research.measures": ["first_measures"]}
+
+
+def _time_stages() -> dict:
+    "Wrap the pipeline's stage functions to add up their wall and CPU seconds (`--stages`)."
+    import functools
+    import importlib
+    totals: dict = {}
+    for mod_name, names in STAGES.items():
+        mod = importlib.import_module(mod_name)
+        for name in names:
+            def timed(*a, _f=getattr(mod, name), _n=name, **k):
+                w0, c0 = time.perf_counter(), time.process_time()
+                try:
+                    return _f(*a, **k)
+                finally:
+                    t = totals.setdefault(_n, [0.0, 0.0])
+                    t[0] += time.perf_counter() - w0
+                    t[1] += time.process_time() - c0
+            setattr(mod, name, functools.wraps(getattr(mod, name))(timed))
+    return totals
+
+
 def _child(kind: str, path: str, res: str) -> None:
+    stages = _time_stages() if kind == "workbench" and os.environ.get("BENCH_STAGES") else None
     ru = resource.getrusage(resource.RUSAGE_SELF)
     cpu0 = ru.ru_utime + ru.ru_stime
     t0 = time.perf_counter()
@@ -164,6 +190,8 @@ def _child(kind: str, path: str, res: str) -> None:
     wall = time.perf_counter() - t0
     ru = resource.getrusage(resource.RUSAGE_SELF)
     m.to_parquet(res, index=False)
+    for name, (w, c) in (stages or {}).items():  # stages nest (twcs_rows inside _read_all): not additive
+        print(f"  stage {name:24s} {w:7.1f} s wall {c:7.1f} s CPU")
     print(json.dumps({"wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime - cpu0, "peak_mb": peak_rss_mb()}))
 
 
@@ -173,7 +201,10 @@ def measure(kind: str, path: Path) -> tuple[dict, pd.DataFrame]:
                        env={**os.environ, "PYTHONWARNINGS": "ignore"})
     if p.returncode != 0:
         raise SystemExit(f"{kind} failed:\n{p.stderr[-3000:]}")
-    return json.loads(p.stdout.strip().splitlines()[-1]), pd.read_parquet(res)
+    lines = p.stdout.rstrip().splitlines()
+    if len(lines) > 1:
+        print(f"{kind} stages:", *lines[:-1], sep="\n")
+    return json.loads(lines[-1]), pd.read_parquet(res)
 
 
 def main() -> None:
@@ -181,7 +212,10 @@ def main() -> None:
     ap.add_argument("--messages", type=int, default=2_800_000)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--stages", action="store_true", help="also print the workbench's time per pipeline stage")
     a = ap.parse_args()
+    if a.stages:
+        os.environ["BENCH_STAGES"] = "1"
     path = corpus(a.messages, a.seed)
     print(f"corpus: {path} ({path.stat().st_size / 1e6:.0f} MB), cores: {os.cpu_count()}")
     wb, mw = measure("workbench", path)
