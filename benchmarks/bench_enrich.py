@@ -91,7 +91,9 @@ def corpus(n: int, seed: int) -> tuple[list[str], str]:
                     break
         if len(texts) >= 1000:
             reps = -(-n // len(texts))
-            return (texts * reps)[:n], f"demo corpus ({len(texts)} distinct texts, repeated)"
+            out = (texts * reps)[:n]
+            return out, (f"demo corpus ({len(texts):,} generated texts, {len(set(texts)):,} distinct, repeated; "
+                         f"{len(set(out)):,} distinct in this sample)")
     except Exception as e:  # demo module absent or not yet final
         print(f"(demo corpus unavailable: {type(e).__name__}: {e}; using the benchmark's own generator)")
     return own_corpus(n, seed), "benchmark generator (80 % nl / 20 % en)"
