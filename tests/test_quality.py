@@ -126,3 +126,90 @@ def test_chv_profile_ibm(shared_data):
     assert set(prof["organisation"]) == set(df["organisation"])
     assert prof["share"].between(0, 1).all()
     assert (prof.groupby("organisation")["marker"].nunique() == len(MARKERS) + 2).all()
+
+
+# --- the RE2 pre-filter (fast path) must not change a single output --------------------------------------------
+
+def _all_replies(shared_data=None, fixtures=None) -> pd.DataFrame:
+    "Replies from the fixtures (and ../shared/data when given), each scored once as Dutch and once as English."
+    from pathlib import Path
+    root = Path(__file__).parent / "fixtures"
+    texts = pd.read_csv(root / "quality" / "nl_replies_labelled.csv")["text"].astype(str).tolist()
+    for name in ("webcare_en_labelled.csv", "webcare_nl_labelled.csv"):
+        texts += pd.read_csv(root / "text" / name)["text"].astype(str).tolist()
+    texts += REPLIES["text"].tolist()
+    if shared_data is not None:
+        texts += _ibm_replies(shared_data, "dev")["text"].tolist() + _ibm_replies(shared_data, "test")["text"].tolist()
+        tw = pd.read_csv(shared_data / "twcs_sample" / "sample.csv", dtype=str)
+        texts += tw.loc[tw["inbound"].eq("False"), "text"].tolist()       # the companies' replies
+    n = len(texts)
+    return pd.DataFrame({"organisation": (["A", "B", "C"] * n)[:2 * n], "text": texts * 2,
+                         "language": ["nl"] * n + ["en"] * n})
+
+
+def _assert_fast_equals_exact(df: pd.DataFrame):
+    fast = quality_frame(df, lang="auto", organisation_column="organisation")
+    exact = quality_frame(df, lang="auto", organisation_column="organisation", prefilter=False)
+    pd.testing.assert_frame_equal(fast, exact)
+    return fast
+
+
+def test_fast_path_equals_exact_fixtures():
+    q = _assert_fast_equals_exact(_all_replies())
+    for m in ("chv_customer_name", "chv_emoticon", "chv_apology", "has_url", "chv_invitation"):
+        assert q[m].any(), m                                           # the regex markers are exercised
+
+
+def test_fast_path_equals_exact_shared(shared_data):
+    df = _all_replies(shared_data)
+    assert len(df) > 2000
+    q = _assert_fast_equals_exact(df)
+    assert q["has_url"].sum() > 1000 and q["chv_customer_name"].any() and q["weak_redirect"].any()
+
+
+def test_regex_gating_is_observable():
+    "The equality tests can fail: a doc whose regex bits are all off loses its regex-only evidence."
+    from webcare_research.quality import quality_nlp
+    nlp = quality_nlp("en")
+    comp = nlp.get_pipe("webcare_quality_markers")
+    text = "Hi Sarah, sorrry about that :) see example.com"
+    full = comp.match(nlp.make_doc(text)).user_data
+    none = comp.match(nlp.make_doc(text), hits=0).user_data
+    key = ("._.", "webcare_markers", None, None)
+    assert {"chv_customer_name", "chv_apology", "chv_emoticon", "has_url"} <= set(full[key])
+    assert not {"chv_customer_name", "chv_apology", "chv_emoticon", "has_url"} & set(none[key])
+    assert comp.regex_hits([text])[0] == comp.all_regexes & comp.regex_hits([text])[0] != 0
+
+
+ODD = ["\u212a", "\u017f", "\u0130", "\u0131", "\u00a0", "\u2028", "\u200d", "\u0301", "\uff11", "\u00df", "\u1e9e",
+       "\u00e9", "\u0645", "\u4e2d", "\U0001F600", "\u2764", "\x0b", "\x1c", "\x85", "\u3000", "_", "\t", "\n"]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_superset_never_misses(lang):
+    "Every text a marker regex matches is also matched by its RE2 superset, on odd Unicode text too."
+    from hypothesis import given, settings, strategies as st
+    from webcare_research.quality import quality_nlp
+    comp = quality_nlp(lang).get_pipe("webcare_quality_markers")
+    frags = sorted({p for row, _ in comp.regexes for p in row.get("requires", [])} | {
+        "Hi ", "Hoi ", "Dear Mr. ", "Sarah", "Émile", "Ole", ":)", ";-(", "<3", "^_^", "xD", "X)", "www.", "https://",
+        "t.co/x", "example.com", ".nl", "sorrry", "laat ons even weten", "thank you so much for your message",
+        "bedankt voor je bericht", "haha", "wooow", "ohh", "hmm", " ", "-", ".", "/", "@", "#", "3", "a", "Z"})
+    texts = st.lists(st.sampled_from(frags + ODD) | st.text(max_size=3), max_size=14).map("".join)
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(st.lists(texts, min_size=1, max_size=20))
+    def check(batch):
+        hits = comp.regex_hits(batch)
+        for text, h in zip(batch, hits):
+            for bit, (row, rx) in enumerate(comp.regexes):
+                if rx.search(text):
+                    assert (h >> bit) & 1, (row["label"], rx.pattern, text)
+
+    check()
+    samples = ["Hi \u212aarl", "hi \u017farah", "Ho\u0130 Ann", "\u212aelvin.com", "www.\u00e9\u00e9", "laat\u00a0je\u2028weten",
+               "sorr\u0130y", "dank\u3000u voor uw bericht", ":\u0301)", "x\u0301D"]
+    hits = comp.regex_hits(samples)
+    for text, h in zip(samples, hits):
+        for bit, (row, rx) in enumerate(comp.regexes):
+            assert not rx.search(text) or (h >> bit) & 1, (row["label"], text)
