@@ -75,7 +75,8 @@ def test_config_names_organisation_authors_without_format_roles(tmp_path):
     try:
         p = tmp_path / "x.dat"
         p.write_text("x")
-        cfg = load_config(None, organisations=[{"name": "Belnet", "account_ids": ["Belnet Webcare"]}])
+        cfg = load_config(None, organisations=[{"name": "Belnet", "account_ids": ["Belnet Webcare"]}],
+                          timezone="Europe/Amsterdam")
         r = ingest_frames([p], fmt="_test_frame", config=cfg)
     finally:
         del FORMATS["_test_frame"]

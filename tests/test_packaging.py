@@ -8,6 +8,9 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -21,7 +24,21 @@ DECLARED = _req_names(PYPROJECT["project"]["dependencies"]) | _req_names(
     r for extra in PYPROJECT["project"]["optional-dependencies"].values() for r in extra)
 
 
-def test_environment_yml_delegates_to_the_package():
+LOCK = ROOT / "requirements" / "lock.txt"
+LOCKED_EXTRAS = ("topics", "dev", "embeddings", "transformers")  # what scripts/lock.sh resolves
+
+
+def _lock() -> dict[str, str]:
+    out = {}
+    for line in LOCK.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, version = line.split("==")
+            out[canonicalize_name(name)] = version
+    return out
+
+
+def test_environment_yml_installs_the_lock():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert "conda-forge" in env["channels"]
     deps = env["dependencies"]
@@ -30,12 +47,59 @@ def test_environment_yml_delegates_to_the_package():
     need = PYPROJECT["project"]["requires-python"]
     assert need.startswith(">=") and tuple(map(int, need[2:].split("."))) <= (3, 11)
     pip = next(d["pip"] for d in deps if isinstance(d, dict) and "pip" in d)
-    assert "-e .[dev]" in pip, "environment.yml must install the package itself with its dev extra"
-    # the conda env adds nothing the package does not declare, except the CPU torch pin the setup script also uses
-    extra = [p for p in pip if p != "-e .[dev]"]
-    setup = (ROOT / "scripts" / "setup.sh").read_text()
-    for p in extra:
-        assert p.split("#")[0].strip() in setup, f"{p} is pinned in environment.yml but not in scripts/setup.sh"
+    assert "-r requirements/lock.txt" in pip and "-e ." in pip, "environment.yml must install the lock and the package"
+    assert "requirements/lock.txt" in (ROOT / "scripts" / "setup.sh").read_text()
+
+
+def test_lock_satisfies_pyproject():
+    "Every declaration in pyproject.toml (core and the locked extras) is met by the locked version."
+    lock = _lock()
+    reqs = list(PYPROJECT["project"]["dependencies"])
+    for extra in LOCKED_EXTRAS:
+        reqs += PYPROJECT["project"]["optional-dependencies"][extra]
+    problems = []
+    for r in map(Requirement, reqs):
+        name = canonicalize_name(r.name)
+        if name == "webcare-research":
+            continue
+        if name not in lock:
+            problems.append(f"{r} is not in the lock")
+        elif not r.specifier.contains(Version(lock[name]), prereleases=True):
+            problems.append(f"{r} but the lock has {lock[name]}")
+    assert not problems, "refresh with scripts/lock.sh: " + "; ".join(problems)
+
+
+def test_installed_versions_equal_the_lock():
+    "What this environment runs is exactly what the lock says (CI installs from it)."
+    from importlib.metadata import PackageNotFoundError, version
+    wrong = {}
+    for name, v in _lock().items():
+        try:
+            have = version(name)
+        except PackageNotFoundError:
+            have = None
+        if have is None or Version(have) != Version(v):
+            wrong[name] = (v, have)
+    assert not wrong, f"installed != lock (run scripts/setup.sh): {wrong}"
+
+
+def test_plain_install_pulls_no_torch():
+    "`pip install .` (core, no extras) reaches neither torch nor NVIDIA CUDA wheels: BERTopic is the `topics` extra."
+    from importlib.metadata import PackageNotFoundError, requires
+    seen, todo = set(), [Requirement(r) for r in PYPROJECT["project"]["dependencies"]]
+    while todo:
+        r = todo.pop()
+        name = canonicalize_name(r.name)
+        if name in seen or (r.marker and not r.marker.evaluate({"extra": ""})):
+            continue
+        seen.add(name)
+        try:
+            subs = requires(name) or []
+        except PackageNotFoundError:
+            continue
+        todo += [s for s in map(Requirement, subs) if not s.marker or s.marker.evaluate({"extra": ""})]
+    heavy = {n for n in seen if n in ("torch", "sentence-transformers", "bertopic") or n.startswith("nvidia-")}
+    assert not heavy, f"a plain install would pull {heavy}"
 
 
 def test_design_card_packages_are_dependencies():

@@ -159,10 +159,12 @@ def test_not_available_guards(tiny_study, tmp_path):
 
 def test_failing_cell_raises_clear_error(tiny_study, fixtures, tmp_path):
     processed, cfg = tiny_study
-    with pytest.raises(PapermillExecutionError) as e:
+    from webcare_research.errors import RenderError
+    with pytest.raises(RenderError) as e:
         report.render_report(processed, out_dir=tmp_path, config=cfg, organisation="Voltera",
                              template=fixtures / "report" / "failing_template.ipynb")
-    msg = str(e.value) + "\n".join(getattr(e.value, "__notes__", []))
+    assert isinstance(e.value.__cause__, PapermillExecutionError) and e.value.exit_code == 4
+    msg = str(e.value) + " " + (e.value.hint or "")
     assert "template cell failed on purpose" in msg and "ValueError" in msg
     assert "'Voltera' failed in cell 3" in msg  # cell 0 = parameters, 1 = injected parameters, 2, then the failing one
     assert (tmp_path / "voltera.ipynb").exists()

@@ -144,3 +144,48 @@ def test_spotify_contract(shared_data, tmp_path):
     words = " ".join(t["top_words"].fillna(""))
     assert "spotify" not in words.split(", ") and "spotifycares" not in words
     assert any(w in words for w in ("premium", "playlist", "shuffle", "song"))
+
+
+_DETERMINISM_SCRIPT = r"""
+import hashlib, sys, numpy as np
+sys.path.insert(0, {tests!r})
+from test_topics import EN, NL
+from webcare_research.topics import TopicModel
+rng = np.random.default_rng(0)
+texts = [t + f" @user{{int(rng.integers(50))}}" for _ in range(30) for t in EN + NL]
+texts[5] = ""
+m = TopicModel(seed=11, stability_seeds=0).fit(texts)
+print(hashlib.sha256(m.topics_.tobytes() + repr(sorted(m.topic_words_.items())).encode()).hexdigest())
+"""
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_same_seed_across_processes_and_thread_counts(threads):
+    "Separate processes with 1 and 2 BLAS/OpenMP threads give the same assignments and words as this one."
+    import hashlib, os, subprocess, sys
+    from pathlib import Path
+    from webcare_research.topics import TopicModel
+    rng = np.random.default_rng(0)
+    texts = [t + f" @user{int(rng.integers(50))}" for _ in range(30) for t in EN + NL]
+    texts[5] = ""
+    m = TopicModel(seed=11, stability_seeds=0).fit(texts)
+    here = hashlib.sha256(m.topics_.tobytes() + repr(sorted(m.topic_words_.items())).encode()).hexdigest()
+    env = {**os.environ, "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
+    script = _DETERMINISM_SCRIPT.format(tests=str(Path(__file__).parent))
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+        assert out.stdout.strip().splitlines()[-1] == here
+
+
+def test_shuffled_rows_same_topics(small_csv):
+    "Row order of the export does not change any message's topic."
+    from webcare_research.topics import TopicModel
+    _, df = small_csv
+    texts = df["text"].fillna("").tolist()
+    a = TopicModel(seed=11, stability_seeds=0).fit(texts)
+    perm = np.random.default_rng(5).permutation(len(texts))
+    b = TopicModel(seed=11, stability_seeds=0).fit([texts[i] for i in perm])
+    back = np.empty_like(b.topics_)
+    back[perm] = b.topics_
+    assert back.tolist() == a.topics_.tolist()
+    assert b.topic_words_ == a.topic_words_

@@ -200,7 +200,7 @@ def read_mapped(path: str | Path, config: StudyConfig | None = None, mapping: An
     if absent:
         raise ValueError(f"{path}: the column mapping{' ' + repr(m['name']) if m.get('name') else ''} names columns the "
                          f"file does not have: {absent}; the file has {cols}")
-    tz = m.get("timezone") or (config.timezone if config is not None else "UTC")
+    tz = m.get("timezone") or (config.tz if config is not None else "UTC")
     roles = _role_fn(m)
     records, quarantine = [], []
     for n, rec, err, raw in recs:

@@ -170,7 +170,7 @@ def read_whatsapp(path: str | Path, config: StudyConfig | None = None) -> Iterat
             "created_at": m["local"], "text": m["text"], "source_row": m["line"], "_raw": m["raw"],
         })
         last[role] = mid
-    yield make_batch(records, path, quar, tz=cfg.timezone)
+    yield make_batch(records, path, quar, tz=cfg.tz)
 
 
 def sniff_whatsapp(path: Path, head: str) -> bool:

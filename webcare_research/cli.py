@@ -7,15 +7,18 @@ Docs: https://github.com/webcare-research/webcare-research/cli.html.md"""
 # %% ../notebooks/11_cli.ipynb #a85ebe4c
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
 from typing import List, Optional
 
+import click
 import typer
 
 # %% auto #0
-__all__ = ['app', 'LANGS', 'demo', 'ingest', 'measure', 'report', 'enrich', 'evaluate', 'quality', 'topics', 'main']
+__all__ = ['app', 'LANGS', 'command', 'init', 'demo', 'ingest', 'measure', 'report', 'enrich', 'evaluate', 'quality', 'topics',
+           'main']
 
 # %% ../notebooks/11_cli.ipynb #d9e15e97
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -24,17 +27,41 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 LANGS = ("auto", "nl", "en")
 
 
+_STATE = {"debug": False, "noted": False}
+
+
+@app.callback()
+def _root(debug: bool = typer.Option(False, "--debug", help="Show the Python traceback of an error")):
+    "webcare-research: ingest webcare exports, measure service and quality, model topics, render reports."
+    _STATE["debug"] = _STATE["debug"] or debug
+
+
 def _config(path: Optional[Path]):
     "The study config at `path`, or None (each library function then uses what the data says, or defaults)."
-    if path is None:
-        return None
-    from webcare_research.config import load_config
-    return load_config(path)
+    cfg = None
+    if path is not None:
+        from webcare_research.config import load_config
+        cfg = load_config(path)
+    _note_defaults(cfg)
+    return cfg
 
 
-def _fail(msg: str) -> None:
+def _note_defaults(cfg) -> None:
+    "Say once per run which defaults stand in for study decisions (they are also in every manifest)."
+    if _STATE["noted"]:
+        return
+    _STATE["noted"] = True
+    from webcare_research.config import NOTES, defaults_note
+    for note in [*dict.fromkeys(NOTES), defaults_note(cfg)]:
+        if note:
+            typer.secho(note, fg=typer.colors.YELLOW, err=True)
+
+
+def _fail(msg: str, hint: str | None = None, code: int = 2) -> None:
     typer.secho(f"error: {msg}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(2)
+    if hint:
+        typer.echo(f"hint: {hint}", err=True)
+    raise typer.Exit(code)
 
 
 def _check_lang(lang: str) -> str:
@@ -43,15 +70,64 @@ def _check_lang(lang: str) -> str:
     return lang
 
 
+def _explain(e: BaseException) -> tuple[str, str | None, int]:
+    "(message, hint, exit code) for an error: user errors as they are; known data errors by kind; else a bug."
+    from webcare_research.errors import UserError
+    if isinstance(e, UserError):
+        return e.message, e.hint, e.exit_code
+    if isinstance(e, FileNotFoundError):
+        msg = f"file not found: {e.filename}" if e.filename else " ".join(str(e).split())
+        return msg, "check the path (relative to where you run webcare)", 3
+    if isinstance(e, (IsADirectoryError, NotADirectoryError, PermissionError)):
+        return f"cannot use {e.filename or e}: {e.strerror or e}", None, 3
+    name = type(e).__name__
+    one = " ".join(str(e).strip("'\"").split())[:400]
+    if isinstance(e, (ValueError, KeyError)) or name in ("ArrowInvalid", "ArrowTypeError", "ParserError",
+                                                          "EmptyDataError", "SchemaError", "SchemaErrors"):
+        return one or name, "check the input file(s); --debug shows where it happened", 3
+    return f"unexpected {name}: {one}", "this is a bug in webcare-research: rerun with --debug and report the traceback", 1
+
+
+def _handled(fn):
+    "Wrap a command: every error becomes one line (message, hint, exit code); the traceback only with --debug."
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+            raise
+        except KeyboardInterrupt:
+            typer.secho("interrupted", fg=typer.colors.RED, err=True)
+            raise typer.Exit(130)
+        except Exception as e:
+            if _STATE["debug"]:
+                raise
+            msg, hint, code = _explain(e)
+            _fail(msg, hint, code)
+    return run
+
+
+def command(fn):
+    "Register `fn` as a CLI command with the one error path."
+    return app.command()(_handled(fn))
+
+
 def _guard(fn, *args, **kwargs):
-    "Run `fn`; turn user errors (bad input, unknown format, missing column) into a one-line message."
-    try:
-        return fn(*args, **kwargs)
-    except (FileNotFoundError, ValueError, KeyError) as e:
-        _fail(str(e).strip("'\""))
+    "Run `fn` (errors are handled by the command wrapper)."
+    return fn(*args, **kwargs)
 
 # %% ../notebooks/11_cli.ipynb #fdc17134
-@app.command()
+@command
+def init(folder: Path = typer.Argument(Path("."), help="Folder for the new study (created if missing)"),
+         name: Optional[str] = typer.Option(None, "--name", help="Study name (default: the folder's name)"),
+         force: bool = typer.Option(False, "--force", help="Overwrite an existing study.yml")):
+    "Write a fully commented study.yml and a private random salt (.webcare-secrets.yml) for a new study."
+    from webcare_research.config import init_study
+    study, secret = init_study(folder, name=name, force=force)
+    typer.echo(f"{study}\n{secret}  (the pseudonymisation salt: keep it private, keep it out of version control)")
+
+
+@command
 def demo(out: Path = typer.Option(Path("data/raw/demo"), help="Folder for the raw demo export files and study.yml"),
          messages: int = typer.Option(20000, help="Approximate number of messages"),
          seed: int = typer.Option(42, help="Random seed (same seed, same files)")):
@@ -62,7 +138,7 @@ def demo(out: Path = typer.Option(Path("data/raw/demo"), help="Folder for the ra
         typer.echo(str(p))
 
 
-@app.command()
+@command
 def ingest(inputs: List[Path] = typer.Argument(..., help="Export files (twcs CSV, X API JSON, conversation JSON, Trustpilot, Google, Facebook, WhatsApp, mapped CSV/XLSX/JSONL)"),
            out: Path = typer.Option(..., "--out", help="Output folder, e.g. data/processed/<study>"),
            format: Optional[str] = typer.Option(None, "--format", help="Force a format instead of detecting it"),
@@ -74,7 +150,7 @@ def ingest(inputs: List[Path] = typer.Argument(..., help="Export files (twcs CSV
     typer.echo(" ".join(f"{k}={summary[k]}" for k in keys if k in summary) + f"  -> {out}")
 
 
-@app.command()
+@command
 def measure(processed: Path = typer.Argument(..., help="Folder written by `webcare ingest`"),
             out: Path = typer.Option(..., "--out", help="CSV with one row per organisation and channel"),
             config: Optional[Path] = typer.Option(None, "--config", help="study.yml (opening hours, norm)"),
@@ -103,7 +179,7 @@ def measure(processed: Path = typer.Argument(..., help="Folder written by `webca
     typer.echo(f"{len(table.columns)} columns -> {out}")
 
 
-@app.command()
+@command
 def report(processed: Path = typer.Argument(..., help="Folder written by `webcare ingest`"),
            out: Optional[Path] = typer.Option(None, "--out", help="Report folder (default reports/<study>)"),
            config: Optional[Path] = typer.Option(None, "--config", help="study.yml"),
@@ -121,7 +197,7 @@ def report(processed: Path = typer.Argument(..., help="Folder written by `webcar
         typer.echo(str(p))
 
 # %% ../notebooks/11_cli.ipynb #aa4158ee
-@app.command()
+@command
 def enrich(input: Path = typer.Argument(..., help="Mention table (Parquet) or any CSV / Parquet with a text column"),
            out: Path = typer.Option(..., "--out", help="Output Parquet"),
            text_column: str = typer.Option("text", "--text-column"),
@@ -135,7 +211,7 @@ def enrich(input: Path = typer.Argument(..., help="Mention table (Parquet) or an
     typer.echo(f"{len(df)} rows -> {out}")
 
 
-@app.command()
+@command
 def evaluate(labelled: Path = typer.Argument(..., help="CSV with a text column and a gold label column"),
              text_column: str = typer.Option("text", "--text-column"),
              label_column: str = typer.Option("label", "--label-column"),
@@ -153,7 +229,7 @@ def evaluate(labelled: Path = typer.Argument(..., help="CSV with a text column a
         typer.echo(f"table and plot -> {out}")
 
 
-@app.command()
+@command
 def quality(input: Path = typer.Argument(..., help="Enriched mention table or any CSV / Parquet with a text column"),
             out: Path = typer.Option(..., "--out", help="Output Parquet"),
             text_column: str = typer.Option("text", "--text-column"),
@@ -167,7 +243,7 @@ def quality(input: Path = typer.Argument(..., help="Enriched mention table or an
     typer.echo(f"{len(df)} rows -> {out}")
 
 
-@app.command()
+@command
 def topics(input: Path = typer.Argument(..., help="Mention table or any CSV / Parquet with a text column"),
            out: Path = typer.Option(..., "--out", help="Output folder"),
            text_column: str = typer.Option("text", "--text-column"),
@@ -185,5 +261,8 @@ def topics(input: Path = typer.Argument(..., help="Mention table or any CSV / Pa
 
 # %% ../notebooks/11_cli.ipynb #611798fa
 def main():
-    "Entry point of the `webcare` console script."
-    app()
+    "Entry point of the `webcare` console script (`--debug` anywhere shows tracebacks)."
+    if "--debug" in sys.argv[1:]:
+        _STATE["debug"] = True
+        sys.argv = [sys.argv[0], *[a for a in sys.argv[1:] if a != "--debug"]]
+    app(prog_name="webcare")

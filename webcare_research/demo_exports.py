@@ -273,7 +273,7 @@ def study_config_dict(study: str = "demo") -> dict:
                      "account_ids": [ids["twitter_id"], o["wa_name"]],
                      "page_ids": [o["page_id"], _google_ids(k)[1], "www." + o["name"].lower() + ".example"],
                      "channels": [c for c in DEMO_CHANNELS if c in o["channels"]]})
-    return {"study": study, "timezone": "Europe/Amsterdam", "language": "nl", "response_norm_minutes": 60,
+    return {"name": study, "timezone": "Europe/Amsterdam", "language": "nl", "response_norm_minutes": 60,
             "opening_hours": {d: "08:00-22:00" for d in WEEKDAYS[:5]} | {"sat": "09:00-18:00", "sun": "10:00-18:00"},
             "channels": list(DEMO_CHANNELS), "organisations": orgs, "mapping": "coosto"}
 

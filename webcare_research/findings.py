@@ -210,7 +210,7 @@ def organisation_findings(mentions: pd.DataFrame, threads: pd.DataFrame, config:
     end = observation_end(threads)
     t = threads[threads["organisation"] == organisation]
     m = mentions[mentions["organisation"] == organisation]
-    created = pd.to_datetime(t["created_at"], utc=True).dt.tz_convert(config.timezone)
+    created = pd.to_datetime(t["created_at"], utc=True).dt.tz_convert(config.tz)
     notes = {}
     cov = coverage_table(t, config, by=["organisation"]).drop(columns="organisation")
     how = hour_of_week(t, config, by=["organisation"])

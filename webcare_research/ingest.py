@@ -134,7 +134,7 @@ def normalise_batch(rows: pd.DataFrame, fmt: str, source_file: str, config: Stud
     if "author_name" in rows:
         rows["author_id"] = rows["author_id"].where(~_blank(rows["author_id"]), rows["author_name"])
     rows["author_id"] = rows["author_id"].astype("string").str.strip()
-    created = to_utc(rows["created_at"], config.timezone)
+    created = to_utc(rows["created_at"], config.tz)
     rating = pd.to_numeric(rows["rating"], errors="coerce") if "rating" in rows else pd.Series(np.nan, index=rows.index)
     has_raw_rating = ~_blank(rows["rating"]) if "rating" in rows else pd.Series(False, index=rows.index)
     checks = [

@@ -36,6 +36,11 @@ der und ich nicht ist das sie es ein eine auch mit auf für warum noch le la les
 el los las y por para una con del se lo muy pero mi todavía non è di che il treno obrigado pela você não
 """.split())
 
+# letters of scripts that are never Dutch or English (Greek, Cyrillic, Hebrew, Arabic, Devanagari, Thai, Hangul,
+# Japanese kana, CJK ideographs): a text written mostly in them is 'other' whatever its length
+_NON_LATIN_RE = re.compile(r"[\u0370-\u03ff\u0400-\u052f\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u097f"
+                           r"\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
 _STRIP_RE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+")
 _DOMAIN_RE = re.compile(r"\S+\.(?:nl|com|be|org|net)\S*")
 _DOMAIN_HINT_RE = re.compile(r"\.(?:nl|com|be|org|net)")  # a literal start: the engine skips ahead
@@ -112,6 +117,11 @@ def detect_language(texts: Iterable[str], default: str = "nl", accuracy: str = "
             out.append(default)
             continue
         clean = _clean(text)
+        if not clean.isascii():
+            foreign = len(_NON_LATIN_RE.findall(clean))
+            if foreign and 2 * foreign > len(_LETTER_RE.findall(clean)):
+                out.append("other")
+                continue
         words = _words(clean)
         if not words:
             out.append(default)
@@ -126,7 +136,9 @@ def detect_language(texts: Iterable[str], default: str = "nl", accuracy: str = "
         found = _detector(accuracy).detect_languages_in_parallel_of([c for _, c, _ in pending])
         for (i, _, (n, e, o)), lang in zip(pending, found):
             iso = _iso(lang) if lang is not None else None
-            if iso in (None, "other") and max(n, e) >= 1 and n != e and o == 0:
+            # a Dutch/English function word overrules lingua only when lingua has no answer, or says 'other' against
+            # two or more of them (one 'die', 'de' or 'je' is as German, Spanish or French as it is Dutch)
+            if max(n, e) >= (1 if iso is None else 2) and iso in (None, "other") and n != e and o == 0:
                 iso = "nl" if n > e else "en"
             elif iso == "other" and n_words[i] < MIN_WORDS:
                 iso = None  # too short to call it a third language

@@ -44,9 +44,11 @@ def format_definitions(reply_rule: str = "direct", config: StudyConfig | None = 
     keys = ["inbound", "answered", "response_rate", "first_response_thread" if reply_rule == "thread" else "first_response",
             "frt_median_min", "frt_p90_min", "frt_mean_min", "frt_business"]
     lines = [f"- {DEFINITIONS[k]}" for k in keys]
-    if config is not None:
-        hrs = ", ".join(f"{d} {v or 'closed'}" for d, v in config.opening_hours.items())
-        lines.append(f"- Opening hours ({config.timezone}): {hrs}.")
+    if config is not None and config.opening_hours is not None:
+        hrs = ", ".join(f"{d} {v or 'closed'}" for d, v in config.opening_hours.model_dump().items())
+        lines.append(f"- Opening hours ({config.tz}): {hrs}.")
+    else:
+        lines.append("- No opening hours given: business-hours variants are not computed (set opening_hours in study.yml).")
     return f"Definitions (reply rule: {reply_rule})\n" + "\n".join(lines)
 
 # %% ../notebooks/08_measures.ipynb #29978b0a

@@ -7,18 +7,22 @@ Docs: https://github.com/webcare-research/webcare-research/report.html.md"""
 # %% ../notebooks/10_report.ipynb #135d3fbe
 from __future__ import annotations
 
+import difflib
 import html
 import io
 import json
+import os
 import re
 import subprocess
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 import pandas as pd
 
 from .config import StudyConfig, load_config, norm_handle, project_root
+from .errors import InputError, RenderError
 from .findings import Findings, organisation_findings
 from .measures import DEFINITIONS, first_measures
 from .plots import benchmark_plot, chv_bars, km_figure, unanswered_heatmap
@@ -29,12 +33,12 @@ from .service import DEFINITIONS_ALL as SERVICE_DEFINITIONS
 
 # %% auto #0
 __all__ = ['REPORT_PARAMETERS', 'MONTHS_NL', 'STYLE', 'CHROMIUM_PATHS', 'template_path', 'slug', 'ReportContext', 'load_context',
-           'date_nl', 'executive_summary', 'summary_sentences', 'html_table', 'paragraphs_html', 'note_html',
-           'display_text', 'style_html', 'title_html', 'kpi_html', 'summary_html', 'recommendations_html',
+           'resolve_organisation', 'date_nl', 'executive_summary', 'summary_sentences', 'html_table', 'paragraphs_html',
+           'note_html', 'display_text', 'style_html', 'title_html', 'kpi_html', 'summary_html', 'recommendations_html',
            'benchmark_html', 'channels_html', 'coverage_html', 'handoff_html', 'quality_html', 'policy_html',
-           'measures_html', 'definitions_html', 'inbound_sample', 'sample_html', 'figure_image', 'benchmark_figure',
-           'survival_figure', 'unanswered_figure', 'quality_figure', 'write_sidecars', 'notebook_to_html',
-           'html_to_pdf', 'render_report']
+           'measures_html', 'definitions_html', 'inbound_sample', 'organisation_accounts', 'sample_html',
+           'figure_image', 'benchmark_figure', 'survival_figure', 'unanswered_figure', 'quality_figure',
+           'write_sidecars', 'notebook_to_html', 'html_to_pdf', 'render_report']
 
 # %% ../notebooks/10_report.ipynb #ba48dce5
 REPORT_PARAMETERS = ("processed_dir", "study", "organisation", "config_path", "sample_size", "text_sample", "sidecar_prefix")
@@ -75,20 +79,31 @@ def load_context(processed_dir: str | Path, config_path: str = "", organisation:
     d = Path(processed_dir)
     if not (d / "threads.parquet").exists():
         raise FileNotFoundError(f"{d}: no threads.parquet — run `webcare ingest ... --out {d}` first")
-    cfg = load_config(config_path) if config_path else StudyConfig(study=study or "study")
+    cfg = load_config(config_path) if config_path else StudyConfig(name=study or "study")
     mentions = pd.read_parquet(d / "mentions.parquet")
     threads = pd.read_parquet(d / "threads.parquet")
     if not organisation:
         return ReportContext(study or cfg.study, "", cfg, mentions, threads, first_measures(threads, cfg))
-    known = sorted(threads["organisation"].dropna().unique())
-    if organisation not in known:
-        raise ValueError(f"organisation {organisation!r} not in {d}; known: {known}")
+    organisation = resolve_organisation(organisation, threads["organisation"].dropna().unique(), d)
     with warnings.catch_warnings():  # tqdm.auto warns about ipywidgets inside a kernel; it must not print into the report
         warnings.filterwarnings("ignore", message="IProgress not found")
         fi = organisation_findings(mentions, threads, cfg, organisation, text_sample=text_sample)
     facts = fi.facts()
     t, m = threads[threads["organisation"] == organisation], mentions[mentions["organisation"] == organisation]
     return ReportContext(study or cfg.study, organisation, cfg, m, t, first_measures(t, cfg), fi, facts, recommendations(facts))
+
+def resolve_organisation(name: str, known: Iterable[str], where: str | Path = "") -> str:
+    "The organisation as the data spells it: exact, else case- and @-insensitive; else an error with the nearest names."
+    known = sorted({str(k) for k in known})
+    if name in known:
+        return name
+    by_norm = {norm_handle(k): k for k in known}
+    if norm_handle(name) in by_norm:
+        return by_norm[norm_handle(name)]
+    near = difflib.get_close_matches(norm_handle(name), list(by_norm), n=3, cutoff=0.5)
+    hint = ("did you mean " + " or ".join(repr(by_norm[n]) for n in near) + "?") if near else (
+        f"known organisations: {', '.join(known[:20])}" + (" …" if len(known) > 20 else ""))
+    raise InputError(f"organisation {name!r} is not in {where or 'the study'}", hint=hint)
 
 # %% ../notebooks/10_report.ipynb #e774a8d7
 MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december")
@@ -207,9 +222,10 @@ def note_html(text: str) -> str:
     return f"<p class='note'>{html.escape(text)}</p>"
 
 
-def display_text(texts: pd.Series, config: StudyConfig) -> pd.Series:
+def display_text(texts: pd.Series, config: StudyConfig, keep: Iterable[str] = ()) -> pd.Series:
     "Corpus text safe to show: private @handles pseudonymised (pseudonyms and organisation handles kept), e-mail and phone masked."
-    replace = handle_replacer(config.key, [norm_handle(h) for o in config.organisations for h in o.handles])
+    keep = [*(norm_handle(h) for o in config.organisations for h in o.handles), *(norm_handle(h) for h in keep)]
+    replace = handle_replacer(config.key, keep)
 
     def handle(m):
         h = m.group(1)
@@ -418,10 +434,16 @@ def inbound_sample(ctx: ReportContext, n: int = 10) -> pd.DataFrame:
     "The `n` most recent inbound customer messages (pseudonymised author, channel, time, text safe to show)."
     m = ctx.mentions[ctx.mentions["author_role"] == "customer"]
     m = m.sort_values(["created_at", "message_id"], ascending=[False, True]).head(n)
-    local = m["created_at"].dt.tz_convert(ctx.config.timezone).dt.strftime("%Y-%m-%d %H:%M")
+    local = m["created_at"].dt.tz_convert(ctx.config.tz).dt.strftime("%Y-%m-%d %H:%M")
     authors = [a if is_pseudonym(a) else pseudonym(a, ctx.config.key) for a in m["author_id"].astype(object).fillna("")]
     return pd.DataFrame({"tijd": local.to_numpy(), "kanaal": m["channel"].to_numpy(), "auteur": authors,
-                         "bericht": display_text(m["text"], ctx.config).str.slice(0, 280).to_numpy()})
+                         "bericht": display_text(m["text"], ctx.config, organisation_accounts(ctx.mentions))
+                         .str.slice(0, 280).to_numpy()})
+
+
+def organisation_accounts(mentions: pd.DataFrame) -> list[str]:
+    "The accounts the data itself says are organisations (author_role organisation): they stay readable."
+    return sorted(mentions.loc[mentions["author_role"] == "organisation", "author_id"].dropna().astype(str).unique())
 
 
 def sample_html(ctx: ReportContext, n: int = 10) -> str:
@@ -533,7 +555,7 @@ def render_report(processed_dir: str | Path, out_dir: str | Path | None = None, 
     bad = set(formats) - {"html", "pdf", "ipynb"}
     if bad:
         raise ValueError(f"unknown report formats {sorted(bad)}; use html, pdf")
-    cfg = config if isinstance(config, StudyConfig) else load_config(config) if config else StudyConfig(study=processed.name)
+    cfg = config if isinstance(config, StudyConfig) else load_config(config) if config else StudyConfig(name=processed.name)
     out = Path(out_dir) if out_dir else project_root() / "reports" / cfg.study
     out.mkdir(parents=True, exist_ok=True)
     cfg_path = cfg.source_path
@@ -542,7 +564,8 @@ def render_report(processed_dir: str | Path, out_dir: str | Path | None = None, 
         cfg_path = str(out / "study.yml")
         Path(cfg_path).write_text(yaml.safe_dump(cfg.to_dict(), sort_keys=False, allow_unicode=True), encoding="utf-8")
     threads = pd.read_parquet(processed / "threads.parquet", columns=["organisation"])
-    orgs = [organisation] if organisation else sorted(threads["organisation"].dropna().unique())
+    known = threads["organisation"].dropna().unique()
+    orgs = [resolve_organisation(organisation, known, processed)] if organisation else sorted(known)
     if not orgs:
         raise ValueError(f"{processed}: no organisation in the thread table; pass a study config with organisations")
     template = Path(template) if template else template_path()
@@ -556,13 +579,22 @@ def render_report(processed_dir: str | Path, out_dir: str | Path | None = None, 
                   "sidecar_prefix": str(base.resolve())}
         for stale in (Path(f"{base}_measures.csv"), Path(f"{base}_recommendations.csv"), Path(f"{base}_summary.json")):
             stale.unlink(missing_ok=True)
+        salt, source = cfg.salt_source()
+        saved = os.environ.get("WEBCARE_SALT")
+        if source != "public default":  # the kernel pseudonymises with the study's salt; never written to a file
+            os.environ["WEBCARE_SALT"] = salt
         try:
             pm.execute_notebook(str(template), str(nb_out), parameters=params, kernel_name=kernel_name,
                                 progress_bar=False, cwd=str(_package_parent()))
         except PapermillExecutionError as e:
-            e.add_note(f"organisation report for {org!r} failed in cell {e.cell_index} (execution count {e.exec_count}): "
-                       f"{e.ename}: {e.evalue}; partial notebook: {nb_out}")
-            raise
+            raise RenderError(f"organisation report for {org!r} failed in cell {e.cell_index} (execution count "
+                              f"{e.exec_count}): {e.ename}: {' '.join(str(e.evalue).split())[:300]}",
+                              hint=f"the partial notebook is {nb_out}; rerun with --debug for the traceback") from e
+        finally:
+            if saved is None:
+                os.environ.pop("WEBCARE_SALT", None)
+            else:
+                os.environ["WEBCARE_SALT"] = saved
         written.append(nb_out)
         written += [p for p in (Path(f"{base}_measures.csv"), Path(f"{base}_recommendations.csv"), Path(f"{base}_summary.json"))
                     if p.exists()]

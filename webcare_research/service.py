@@ -95,7 +95,7 @@ PERIODS = ("daytime", "evening", "night", "weekend")
 
 def local_time(ts: pd.Series, config: StudyConfig) -> pd.Series:
     "UTC timestamps as naive wall-clock times in the study timezone."
-    return pd.to_datetime(ts, utc=True).dt.tz_convert(config.timezone).dt.tz_localize(None)
+    return pd.to_datetime(ts, utc=True).dt.tz_convert(config.tz).dt.tz_localize(None)
 
 
 def period_of(ts: pd.Series, config: StudyConfig) -> pd.Series:
@@ -109,8 +109,9 @@ def period_of(ts: pd.Series, config: StudyConfig) -> pd.Series:
 def _hours_arrays(config: StudyConfig) -> tuple[np.ndarray, np.ndarray]:
     "Opening and closing minute of day per weekday (NaN when closed; 24:00-style ends as 1440)."
     op, cl = np.full(7, np.nan), np.full(7, np.nan)
+    hours = config.hours or {}  # no opening hours given: every day unknown (NaN)
     for i, d in enumerate(WEEKDAYS):
-        h = config.hours.get(d)
+        h = hours.get(d)
         if h:
             op[i] = h[0].hour * 60 + h[0].minute
             cl[i] = h[1].hour * 60 + h[1].minute or 1440
@@ -118,7 +119,9 @@ def _hours_arrays(config: StudyConfig) -> tuple[np.ndarray, np.ndarray]:
 
 
 def in_opening_hours(ts: pd.Series, config: StudyConfig) -> pd.Series:
-    "Whether each timestamp falls inside the opening hours of its weekday (study timezone)."
+    "Whether each timestamp falls inside the opening hours of its weekday (study timezone); NA without hours."
+    if config.hours is None:
+        return pd.Series(pd.NA, index=ts.index, dtype="boolean")
     loc = local_time(ts, config)
     op, cl = _hours_arrays(config)
     wd = loc.dt.weekday.to_numpy()
@@ -133,11 +136,12 @@ def coverage_table(threads: pd.DataFrame, config: StudyConfig | None = None,
     cfg = config or load_config()
     by = list(by)
     t = addressed(threads)
-    t = t.assign(period=period_of(t["created_at"], cfg),
-                 hours=np.where(in_opening_hours(t["created_at"], cfg), "opening_hours", "outside_hours"))
-    a = rate_stats(t, by + ["period"])
-    b = rate_stats(t, by + ["hours"]).rename(columns={"hours": "period"})
-    out = pd.concat([a, b], ignore_index=True).rename(columns={"n": "inbound", "k": "answered", "rate": "response_rate"})
+    t = t.assign(period=period_of(t["created_at"], cfg))
+    parts = [rate_stats(t, by + ["period"])]
+    if cfg.hours is not None:  # inside/outside opening hours only when the study gave them
+        t = t.assign(hours=np.where(in_opening_hours(t["created_at"], cfg), "opening_hours", "outside_hours"))
+        parts.append(rate_stats(t, by + ["hours"]).rename(columns={"hours": "period"}))
+    out = pd.concat(parts, ignore_index=True).rename(columns={"n": "inbound", "k": "answered", "rate": "response_rate"})
     order = {p: i for i, p in enumerate(PERIODS + ("opening_hours", "outside_hours"))}
     out = out.assign(_o=out["period"].map(order)).sort_values(by + ["_o"]).drop(columns="_o").reset_index(drop=True)
     out["unanswered_share"] = 1 - out["response_rate"]
@@ -175,6 +179,8 @@ def hour_of_week(threads: pd.DataFrame, config: StudyConfig | None = None, by: S
     h0, wd = out["hour"].to_numpy() * 60, out["weekday"].to_numpy()
     with np.errstate(invalid="ignore"):
         out["open"] = (h0 < cl[wd]) & (h0 + 60 > op[wd])
+    if cfg.hours is None:
+        out["open"] = np.nan  # unknown, not closed
     return out.drop(columns=["ci_low", "ci_high"])
 
 

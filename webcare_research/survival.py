@@ -236,7 +236,12 @@ def km_table(threads: pd.DataFrame, by: Sequence[str] = ("organisation", "channe
     by = list(by)
     if engine not in ("numpy", "lifelines"):
         raise ValueError(f"unknown engine {engine!r}: 'numpy' or 'lifelines'")
-    sd = _km_input(threads, by, window_end, business, config)
+    no_clock = business and (config is None or config.hours is None)  # no opening hours: no business-hours clock
+    sd = _km_input(threads, by, window_end, business and not no_clock, config)
+    if no_clock:
+        end = sd.attrs["window_end"]
+        sd = sd.iloc[0:0]
+        sd.attrs["window_end"] = end
     cols = km_columns(horizons)
     rows = []
     if engine == "lifelines":

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import CountVectorizer
+from threadpoolctl import threadpool_limits
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP_WORDS
 
@@ -33,7 +34,7 @@ from .topic_plots import save_topic_figures, topic_views
 from .topic_quality import npmi_coherence, stability_score, topic_diversity
 
 # %% auto #0
-__all__ = ['LANGS', 'STOP_WORDS', 'brand_words', 'Preprocessor', 'CentroidClusterer', 'default_n_topics',
+__all__ = ['LANGS', 'STOP_WORDS', 'brand_words', 'Preprocessor', 'CentroidClusterer', 'canonical_order', 'default_n_topics',
            'default_min_topic_size', 'TopicModel', 'save_model', 'load_model', 'read_table', 'topics_file']
 
 # %% ../notebooks/07_topics.ipynb #b6af8d9b
@@ -137,7 +138,7 @@ class Preprocessor:
                 lang = self.guess_lang(ws) if lang in ("auto", None) or lang != lang else self.default_lang
             chosen.append(lang)
         counts = Counter(c for c in chosen if c)
-        majority = counts.most_common(1)[0][0] if counts else self.default_lang
+        majority = min(counts, key=lambda c: (-counts[c], c)) if counts else self.default_lang  # ties: by name
         used = [c or majority for c in chosen]
         docs = []
         for ws, lang in zip(words, used):
@@ -185,6 +186,13 @@ class CentroidClusterer:
         lab, sim = self._assign(x, self.cluster_centers_)
         lab[(sim < self.min_similarity) | ~(np.linalg.norm(x, axis=1) > 0)] = -1
         return lab
+
+
+def canonical_order(texts: Sequence[Any], langs: Sequence[str] | None = None) -> np.ndarray:
+    "Row order sorted by (text, language): equal multisets of messages give equal fitting input."
+    keys = [(t if isinstance(t, str) else "", "" if langs is None or not isinstance(langs[i], str) else langs[i])
+            for i, t in enumerate(texts)]
+    return np.asarray(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
 
 
 def _unit(a: np.ndarray) -> np.ndarray:
@@ -272,10 +280,20 @@ class TopicModel:
     # -- fitting ---------------------------------------------------------------------------------------
     def fit(self, texts: Sequence[Any], y=None, langs: Sequence[str] | None = None) -> "TopicModel":
         "Fit on messages (`langs`: optional per-message nl/en, e.g. the enrich `language` column)."
-        t0 = time.perf_counter()
         texts = list(texts)
         if not texts:
             raise ValueError("no texts to model")
+        # Same seed -> same topics, whatever the row order or thread count: fit on a canonical order (sorted by text,
+        # so samples and k-means starts do not depend on how the export was sorted) with BLAS/OpenMP on one thread
+        # (thread-dependent summation order can flip near-ties), then put the assignments back in input order.
+        order = canonical_order(texts, langs)
+        with threadpool_limits(limits=1):
+            self._fit([texts[i] for i in order], None if langs is None else [langs[i] for i in order])
+        self.topics_ = self.topics_[np.argsort(order, kind="stable")]
+        return self
+
+    def _fit(self, texts: list, langs: Sequence[str] | None) -> "TopicModel":
+        t0 = time.perf_counter()
         self.preprocessor_ = Preprocessor(self.lang, {*self.stop_words, *brand_words(texts)},
                                           default_lang="en" if self.lang == "en" else "nl")
         docs, used = self.preprocessor_(texts, langs)
@@ -354,8 +372,9 @@ class TopicModel:
         "Assign messages to the fitted topics (-1: empty or far from every topic)."
         texts = list(texts)
         docs, _ = self.preprocessor_(texts, langs)
-        emb = self.embedder_.transform(self._embed_input(self.embedder_, texts, docs))
-        topics, _ = self.bertopic_.transform(docs, embeddings=emb)
+        with threadpool_limits(limits=1):
+            emb = self.embedder_.transform(self._embed_input(self.embedder_, texts, docs))
+            topics, _ = self.bertopic_.transform(docs, embeddings=emb)
         return np.asarray(topics, dtype=np.int64)
 
     def fit_transform(self, texts: Sequence[Any], y=None, langs: Sequence[str] | None = None) -> np.ndarray:
