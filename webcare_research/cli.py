@@ -42,6 +42,8 @@ def _config(path: Optional[Path]):
     if path is not None:
         from webcare_research.config import load_config
         cfg = load_config(path)
+        if cfg.share:  # outputs marked for sharing: pseudonyms must not be re-identifiable with a public salt
+            cfg.require_private_salt("outputs marked for sharing (share: true in study.yml)")
     _note_defaults(cfg)
     return cfg
 
@@ -173,6 +175,7 @@ def measure(processed: Path = typer.Argument(..., help="Folder written by `webca
         typer.echo(service.format_definitions())
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out, index=False)
+    _write_manifest(out.with_suffix(".manifest.json"), "measure", cfg, reply_rule=reply_rule, input=str(processed))
     first = [c for c in ("organisation", "channel", "inbound", "answered", "response_rate", "frt_median_min",
                          "frt_p90_min", "frt_mean_min", "frt_business_median_min") if c in table.columns]
     typer.echo(table[first].to_string(index=False))
@@ -193,8 +196,23 @@ def report(processed: Path = typer.Argument(..., help="Folder written by `webcar
     formats = ("html", "pdf") if pdf else ("html",)
     paths = _guard(render_report, processed, out_dir=out, config=_config(config),
                    organisation=organisation, formats=formats, text_sample=text_sample)
+    if paths:
+        _write_manifest(paths[-1].parent / "manifest.json", "report", _config_or_default(config), input=str(processed))
     for p in paths:
         typer.echo(str(p))
+
+
+def _config_or_default(path: Optional[Path]):
+    from webcare_research.config import StudyConfig, load_config
+    return load_config(path) if path is not None else StudyConfig()
+
+
+def _write_manifest(path: Path, command: str, cfg, **extra) -> None:
+    "What produced an output: command, package version, config hash, salt source (never the salt), defaults used."
+    from webcare_research import __version__
+    from webcare_research.config import StudyConfig
+    data = {"command": command, "webcare_research": __version__, **extra, **(cfg or StudyConfig()).provenance()}
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
 
 # %% ../notebooks/11_cli.ipynb #aa4158ee
 @command

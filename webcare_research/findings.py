@@ -180,12 +180,15 @@ class Findings:
     types: pd.DataFrame | None = None
     sentiment: dict | None = None
     notes: dict = field(default_factory=dict)
+    targets: dict = field(default_factory=dict)  # study.yml `targets:` (KPI targets the recommendations compare with)
+    norms: dict = field(default_factory=dict)  # study.yml `norms:` per channel kind
 
     def facts(self) -> dict:
         "Flat headline numbers (JSON-ready) for summary sentences and recommendation rules."
         b = self.benchmark.set_index("organisation")
         me, peers = b.loc[self.organisation], b.drop(index=self.organisation)
-        f = {"organisation": self.organisation, "norm_min": self.norm_min, "n_orgs": len(b),
+        f = {"organisation": self.organisation, "norm_min": self.norm_min, "n_orgs": len(b), "targets": self.targets,
+             "norms": self.norms,
              "period_start": str(self.period[0].date()), "period_end": str(self.period[1].date())}
         f |= {k: (v.item() if hasattr(v, "item") else v) for k, v in me.drop(labels=["focus"]).items()}
         for c in ("response_rate", "km_median_min", "service_level"):
@@ -235,4 +238,5 @@ def organisation_findings(mentions: pd.DataFrame, threads: pd.DataFrame, config:
                     period=(created.min(), created.max()), benchmark=benchmark_table(threads, config, organisation),
                     channels=channel_table(t, config, window_end=end), coverage=cov, hour_of_week=how,
                     gaps=staffing_gaps(how), curves=km_curves(t, by=["channel"], window_end=end, config=config),
-                    handoff=handoff, quality_profile=prof, quality=q, types=typ, sentiment=senti, notes=notes)
+                    handoff=handoff, quality_profile=prof, quality=q, types=typ, sentiment=senti, notes=notes,
+                    targets=config.targets.model_dump(), norms=config.norms.model_dump(exclude_none=True))

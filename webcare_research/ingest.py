@@ -567,5 +567,8 @@ def ingest(inputs: list[str | Path], out_dir: str | Path, fmt: str | None = None
     res.mentions.to_parquet(out / "mentions.parquet", index=False)
     res.threads.to_parquet(out / "threads.parquet", index=False)
     res.quarantine.to_parquet(out / "quarantine.parquet", index=False)
-    (out / "ingest_summary.json").write_text(json.dumps(res.summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    # the run's decisions beside its counts: config hash, salt source (never the salt) and every default that was used
+    summary = {**res.summary, "provenance": (config or StudyConfig()).provenance()}
+    (out / "ingest_summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str),
+                                             encoding="utf-8")
     return res.summary

@@ -127,6 +127,7 @@ def benchmark_plot(bench: pd.DataFrame, norm_minutes: float | None = None) -> Fi
     colours = [FOCUS_COLOUR if f else PEER_COLOUR for f in b["focus"]]
     finite = b["km_median_min"].replace(np.inf, np.nan)
     right = float(np.nanmax(np.r_[b["km_median_ci_high"].replace(np.inf, np.nan).to_numpy(dtype=float), finite, 1.0])) * 2
+    right = right if np.isfinite(right) else 2.0
     panels = (("response_rate", 1.0, "responspercentage"), ("km_median_min", right, "mediane eerste reactie (min, KM, log)"),
               ("service_level", 1.0, f"binnen de norm ({norm_minutes:g} min)" if norm_minutes else "servicelevel"))
     for ax, (col, hi, label) in zip(axes, panels):
@@ -144,7 +145,8 @@ def benchmark_plot(bench: pd.DataFrame, norm_minutes: float | None = None) -> Fi
             ax.axvline(np.median(np.where(np.isinf(peers), hi, peers)), color="black", ls="--", lw=0.8)
         if col == "km_median_min":
             ax.set_xscale("log")
-            ax.set_xlim(max(0.5, np.nanmin(np.nan_to_num(lo_ci, nan=1.0)) / 2), hi * 1.1)
+            lows = lo_ci[np.isfinite(lo_ci) & (lo_ci > 0)]  # no replies at all: medians and CIs are infinite
+            ax.set_xlim(min(max(0.5, lows.min() / 2) if lows.size else 0.5, hi / 2), hi * 1.1)
         else:
             ax.set_xlim(0, 1.02)
             ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")

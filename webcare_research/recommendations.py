@@ -11,13 +11,14 @@ import math
 
 import pandas as pd
 
+from .channels import channel_kind, channel_norm, kind_label
+
 from .survival import horizon_label
 
 # %% auto #0
-__all__ = ['CHANNEL_KINDS', 'KIND_LABELS_NL', 'TARGETS', 'PERIOD_LABELS', 'RULES', 'number_nl', 'pct_nl', 'minutes_nl',
-           'hours_nl', 'channel_norm', 'channel_norms', 'rule_response_rate', 'rule_speed', 'rule_coverage',
-           'rule_channels', 'rule_handoff', 'rule_tone', 'rule_types', 'rule_sentiment', 'rule_public_norm',
-           'recommendations', 'policy_sections']
+__all__ = ['TARGETS', 'PERIOD_LABELS', 'RULES', 'number_nl', 'pct_nl', 'minutes_nl', 'hours_nl', 'channel_norms',
+           'rule_response_rate', 'rule_speed', 'rule_coverage', 'rule_channels', 'rule_handoff', 'rule_tone',
+           'rule_types', 'rule_sentiment', 'rule_public_norm', 'recommendations', 'policy_sections']
 
 # %% ../notebooks/10c_recommendations.ipynb #4521803e
 def number_nl(x) -> str:
@@ -53,34 +54,16 @@ def hours_nl(start: int, end: int) -> str:
     return f"{start:02d}:00–{end % 24 if end < 24 else 24:02d}:00"
 
 # %% ../notebooks/10c_recommendations.ipynb #949a4a80
-CHANNEL_KINDS: dict[str, str] = {
-    "whatsapp": "messaging", "messenger": "messaging", "facebook_messenger": "messaging", "instagram_dm": "messaging",
-    "chat": "messaging", "livechat": "messaging", "dm": "messaging",
-    "twitter": "social", "x": "social", "facebook": "social", "instagram": "social", "tiktok": "social", "threads": "social",
-    "linkedin": "social", "youtube": "social", "forum": "social", "news": "social",
-    "trustpilot": "review", "google_reviews": "review", "klacht_nl": "review", "yelp": "review", "tripadvisor": "review",
-}
-KIND_LABELS_NL: dict[str, str] = {"messaging": "privé-berichten", "social": "publiek sociaal", "review": "reviewsite"}
-TARGETS: dict[str, float] = {"response_rate": 0.90, "service_level": 0.80}
-
-
-def channel_norm(channel: str, study_norm: float) -> float:
-    "Proposed first-response norm (minutes) for a channel: messaging min(norm, 30), reviews max(norm, 1440), else the study norm."
-    kind = CHANNEL_KINDS.get(str(channel).lower(), "social")
-    if kind == "messaging":
-        return float(min(study_norm, 30))
-    if kind == "review":
-        return float(max(study_norm, 1440))
-    return float(study_norm)
+TARGETS: dict[str, float] = {"response_rate": 0.90, "service_level": 0.80}  # defaults of study.yml `targets:`
 
 
 def channel_norms(facts: dict, target: float = TARGETS["service_level"]) -> pd.DataFrame:
     "Per channel: kind, proposed norm, KM median today, share answered within the proposed norm, whether the target is met."
     rows = []
     for c in facts.get("channels", []):
-        norm = channel_norm(c["channel"], facts["norm_min"])
+        norm = channel_norm(c["channel"], facts["norm_min"], facts.get("norms"))
         within = c.get(f"answered_within_{horizon_label(norm)}")
-        rows.append({"channel": c["channel"], "kind": KIND_LABELS_NL[CHANNEL_KINDS.get(str(c["channel"]).lower(), "social")],
+        rows.append({"channel": c["channel"], "kind": kind_label(c["channel"], "nl"),
                      "inbound": c["inbound"], "norm_min": norm, "km_median_min": c.get("km_median_min"),
                      "within_norm": within, "target_met": None if within is None else bool(within >= target)})
     return pd.DataFrame(rows, columns=["channel", "kind", "inbound", "norm_min", "km_median_min", "within_norm", "target_met"])
@@ -162,7 +145,7 @@ def rule_channels(f: dict, target: float = TARGETS["service_level"], min_inbound
                                       f"{minutes_nl(w['norm_min'])} beantwoord ({number_nl(w['inbound'])} berichten).",
                         f"Richt {w['channel']} in op een reactie binnen {minutes_nl(w['norm_min'])}: vaste eigenaar, "
                         "meldingen aan en een plek in de wachtrij naast de andere kanalen."))
-    low = [c for c in f.get("channels", []) if CHANNEL_KINDS.get(str(c["channel"]).lower()) == "review"
+    low = [c for c in f.get("channels", []) if channel_kind(c["channel"]) == "review_site"
            and c["inbound"] >= min_inbound and c["response_rate"] < 0.5]
     if low:
         out.append(_rec(2, "Reviews", "; ".join(f"{'Op' if i == 0 else 'op'} {c['channel']} kreeg {pct_nl(c['response_rate'])} van "
@@ -263,9 +246,15 @@ RULES = (rule_response_rate, rule_speed, rule_coverage, rule_channels, rule_hand
          rule_public_norm)
 
 
+def _apply(rule, facts: dict, targets: dict) -> list[dict]:
+    import inspect
+    return rule(facts, targets=targets) if "targets" in inspect.signature(rule).parameters else rule(facts)
+
+
 def recommendations(facts: dict, rules=RULES) -> pd.DataFrame:
     "All recommendations the rules derive from `facts`, most urgent first: priority, theme, finding, action."
-    rows = [r for rule in rules for r in rule(facts)]
+    targets = {**TARGETS, **(facts.get("targets") or {})}  # study.yml `targets:` override the defaults
+    rows = [r for rule in rules for r in _apply(rule, facts, targets)]
     out = pd.DataFrame(rows, columns=["priority", "theme", "finding", "action"])
     return out.sort_values("priority", kind="stable").reset_index(drop=True)
 

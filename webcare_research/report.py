@@ -32,13 +32,13 @@ from .recommendations import (PERIOD_LABELS, channel_norms, hours_nl, minutes_nl
 from .service import DEFINITIONS_ALL as SERVICE_DEFINITIONS
 
 # %% auto #0
-__all__ = ['REPORT_PARAMETERS', 'MONTHS_NL', 'STYLE', 'CHROMIUM_PATHS', 'template_path', 'slug', 'ReportContext', 'load_context',
-           'resolve_organisation', 'date_nl', 'executive_summary', 'summary_sentences', 'html_table', 'paragraphs_html',
-           'note_html', 'display_text', 'style_html', 'title_html', 'kpi_html', 'summary_html', 'recommendations_html',
-           'benchmark_html', 'channels_html', 'coverage_html', 'handoff_html', 'quality_html', 'policy_html',
-           'measures_html', 'definitions_html', 'inbound_sample', 'organisation_accounts', 'sample_html',
-           'figure_image', 'benchmark_figure', 'survival_figure', 'unanswered_figure', 'quality_figure',
-           'write_sidecars', 'notebook_to_html', 'html_to_pdf', 'render_report']
+__all__ = ['REPORT_PARAMETERS', 'MONTHS_NL', 'STYLE', 'CHROMIUM_PATHS', 'NO_ORGANISATION_NOTE', 'template_path', 'slug',
+           'ReportContext', 'load_context', 'resolve_organisation', 'date_nl', 'executive_summary', 'summary_sentences',
+           'html_table', 'paragraphs_html', 'note_html', 'display_text', 'style_html', 'title_html', 'kpi_html',
+           'summary_html', 'recommendations_html', 'benchmark_html', 'channels_html', 'coverage_html', 'handoff_html',
+           'quality_html', 'policy_html', 'measures_html', 'definitions_html', 'inbound_sample',
+           'organisation_accounts', 'sample_html', 'figure_image', 'benchmark_figure', 'survival_figure',
+           'unanswered_figure', 'quality_figure', 'write_sidecars', 'notebook_to_html', 'html_to_pdf', 'render_report']
 
 # %% ../notebooks/10_report.ipynb #ba48dce5
 REPORT_PARAMETERS = ("processed_dir", "study", "organisation", "config_path", "sample_size", "text_sample", "sidecar_prefix")
@@ -530,7 +530,16 @@ def _package_parent() -> Path:
     return Path(webcare_research.__file__).resolve().parent.parent
 
 
-def _index_html(study: str, entries: list[tuple]) -> str:
+NO_ORGANISATION_NOTE = (
+    "Er is geen organisatie gevonden in dit corpus: het bevat geen berichten van een organisatie (alleen vermeldingen "
+    "door klanten) en er is geen study.yml die organisaties en hun accounts noemt. Responspercentage, reactietijden, "
+    "servicelevels en antwoordkwaliteit kunnen daarom niet worden berekend. Noem de organisaties met hun @handles onder "
+    "`organisations:` in study.yml (`webcare init` maakt een voorbeeld) en voer ingest opnieuw uit. / No organisation "
+    "was found: the corpus has no organisation messages and no study.yml names the organisations, so response rate, "
+    "response times, service levels and reply quality cannot be computed.")
+
+
+def _index_html(study: str, entries: list[tuple], note: str | None = None) -> str:
     "Index page: one line per organisation report (name, link, and the headline numbers when its facts are given)."
     items = []
     for name, href, *facts in entries:
@@ -540,7 +549,8 @@ def _index_html(study: str, entries: list[tuple]) -> str:
         items.append(f'<li><a href="{html.escape(href, quote=True)}">{html.escape(name)}</a>{html.escape(nums)}</li>')
     return (f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>Webcare-rapportages {html.escape(study)}</title>"
             f"<style>body{{font-family:Helvetica,Arial,sans-serif;max-width:900px;margin:2em auto}}li{{margin:.4em 0}}</style>"
-            f"</head><body><h1>Webcare-rapportages — studie {html.escape(study)}</h1><ul>{''.join(items)}</ul></body></html>")
+            f"</head><body><h1>Webcare-rapportages — studie {html.escape(study)}</h1>"
+            + (note_html(note) if note else "") + f"<ul>{''.join(items)}</ul></body></html>")
 
 # %% ../notebooks/10_report.ipynb #8c8c00ff
 def render_report(processed_dir: str | Path, out_dir: str | Path | None = None, config: StudyConfig | str | Path | None = None,
@@ -566,8 +576,10 @@ def render_report(processed_dir: str | Path, out_dir: str | Path | None = None, 
     threads = pd.read_parquet(processed / "threads.parquet", columns=["organisation"])
     known = threads["organisation"].dropna().unique()
     orgs = [resolve_organisation(organisation, known, processed)] if organisation else sorted(known)
-    if not orgs:
-        raise ValueError(f"{processed}: no organisation in the thread table; pass a study config with organisations")
+    if not orgs:  # e.g. a mention-only corpus without study.yml: say what cannot be computed and why
+        idx = out / "index.html"
+        idx.write_text(_index_html(cfg.study, [], note=NO_ORGANISATION_NOTE), encoding="utf-8")
+        return [idx]
     template = Path(template) if template else template_path()
     written: list[Path] = []
     index: list[tuple[str, str]] = []

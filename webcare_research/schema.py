@@ -10,15 +10,15 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from . import channels as _channels
+
 # %% auto #0
 __all__ = ['CHANNELS', 'PRIVATE_CHANNELS', 'ROLES', 'MENTION_DTYPES', 'MENTION_COLUMNS', 'mention_schema', 'THREAD_DTYPES',
            'THREAD_COLUMNS', 'thread_schema', 'empty_mentions', 'coerce_mentions', 'mention_schema_for',
            'validate_mentions']
 
 # %% ../notebooks/01_schema.ipynb #9e80091c
-CHANNELS = ("twitter", "facebook", "instagram", "tiktok", "threads", "linkedin", "youtube", "whatsapp", "messenger",
-            "instagram_dm", "livechat", "trustpilot", "google_reviews", "klachtnl", "forum", "email", "other")
-PRIVATE_CHANNELS = ("whatsapp", "messenger", "instagram_dm", "livechat", "email")
+CHANNELS, PRIVATE_CHANNELS = _channels.CHANNELS, _channels.PRIVATE_CHANNELS  # one home: the channel table
 ROLES = ("customer", "organisation", "other")
 
 MENTION_DTYPES: dict[str, str] = {
