@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from webcare_research.config import load_config
+from webcare_research.config import DEFAULT_OPENING_HOURS, load_config
+
+NL = load_config(timezone="Europe/Amsterdam", opening_hours=DEFAULT_OPENING_HOURS)  # a Dutch study
 from webcare_research import conversation, figures, service, survival
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "service"
@@ -129,7 +131,7 @@ def test_km_matches_direct_estimator():
     assert km.answered_within_1h == pytest.approx(1 - s, abs=1e-12)
     # with the default window (no reply after its end) the naive share counts messages posted in the last hour as
     # misses, KM censors them: KM can only be higher
-    sl = service.service_level_table(t, load_config()).iloc[0]
+    sl = service.service_level_table(t, load_config(timezone="Europe/Amsterdam", opening_hours=DEFAULT_OPENING_HOURS)).iloc[0]
     assert sl.service_level_km >= sl.service_level - 1e-12
 
 
@@ -137,7 +139,7 @@ def test_ibm_customer_care(shared_data):
     ingest = pytest.importorskip("webcare_research.ingest")
     res = ingest.ingest_frames([shared_data / "ibm_customer_care" / "dev.json"])
     m, t = res.mentions, res.threads
-    cfg = load_config()
+    cfg = load_config(timezone="Europe/Amsterdam", opening_hours=DEFAULT_OPENING_HOURS)
     ext = service.extended_measures(m, t, cfg)
     addressed = t[t.organisation.notna()]
     assert len(ext) == addressed.groupby(["organisation", "channel"]).ngroups > 10
@@ -172,8 +174,8 @@ def test_numpy_km_equals_lifelines(seed):
                       "answered": ev == 1, "frt_min": frt, "frt_business_min": frt})
     t["first_reply_at"] = (t.created_at + pd.to_timedelta(np.nan_to_num(frt), unit="min")).where(t.answered)
     for business in (False, True):
-        fast = survival.km_table(t, business=business)
-        ref = survival.km_table(t, business=business, engine="lifelines")
+        fast = survival.km_table(t, business=business, config=NL)
+        ref = survival.km_table(t, business=business, engine="lifelines", config=NL)
         pd.testing.assert_frame_equal(fast, ref, rtol=1e-12)
         assert len(fast) == 10 and np.isfinite(fast.filter(like="answered_within").to_numpy(dtype=float)).all()
     pd.testing.assert_frame_equal(survival.km_curves(t), survival.km_curves(t, engine="lifelines"), rtol=1e-12)

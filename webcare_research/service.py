@@ -76,6 +76,8 @@ def service_level_table(threads: pd.DataFrame, config: StudyConfig | None = None
     cal = rate_stats(d, by, flag="_in").rename(columns={"n": "inbound", "rate": "service_level", "ci_low": "service_level_ci_low",
                                                          "ci_high": "service_level_ci_high"}).drop(columns=["k", "frt_median_min"])
     bus = rate_stats(d, by, flag="_inb")[by + ["rate"]].rename(columns={"rate": "service_level_business"})
+    if cfg.hours is None:  # no opening hours: no business-hours service level (not 0%)
+        bus["service_level_business"] = np.nan
     lab = horizon_label(norm)
     if km is None:
         km = km_table(t, by=by, window_end=window_end, config=cfg, horizons=(norm,))
@@ -85,7 +87,7 @@ def service_level_table(threads: pd.DataFrame, config: StudyConfig | None = None
     km = km[by + [f"answered_within_{lab}", f"answered_within_{lab}_ci_low", f"answered_within_{lab}_ci_high"]].set_axis(
         by + ["service_level_km", "service_level_km_ci_low", "service_level_km_ci_high"], axis=1)
     kmb = kmb[by + [f"answered_within_{lab}_business"]].set_axis(by + ["service_level_km_business"], axis=1)
-    out = cal.merge(bus, on=by).merge(km, on=by).merge(kmb, on=by)
+    out = cal.merge(bus, on=by).merge(km, on=by).merge(kmb, on=by, how="left")
     out["norm_min"] = norm
     return out
 
