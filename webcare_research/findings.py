@@ -17,8 +17,8 @@ from .service import coverage_table, handoff_table, hour_of_week, sentiment_shif
 from .survival import horizon_label, km_curves, km_table, observation_end
 
 # %% auto #0
-__all__ = ['CHANNEL_HORIZONS', 'DAY_GROUPS', 'TYPE_LABELS', 'benchmark_table', 'channel_table', 'staffing_gaps',
-           'quality_findings', 'text_findings', 'Findings', 'organisation_findings']
+__all__ = ['CHANNEL_HORIZONS', 'DAY_GROUPS', 'TYPE_LABELS', 'MENTION_ONLY_NOTE', 'benchmark_table', 'channel_table',
+           'staffing_gaps', 'quality_findings', 'text_findings', 'Findings', 'organisation_findings']
 
 # %% ../notebooks/10b_findings.ipynb #079b576a
 def benchmark_table(threads: pd.DataFrame, config: StudyConfig, focus: str | None = None) -> pd.DataFrame:
@@ -182,13 +182,14 @@ class Findings:
     notes: dict = field(default_factory=dict)
     targets: dict = field(default_factory=dict)  # study.yml `targets:` (KPI targets the recommendations compare with)
     norms: dict = field(default_factory=dict)  # study.yml `norms:` per channel kind
+    org_messages: int = -1  # messages by the organisation itself in the corpus (0: a mention-only corpus)
 
     def facts(self) -> dict:
         "Flat headline numbers (JSON-ready) for summary sentences and recommendation rules."
         b = self.benchmark.set_index("organisation")
         me, peers = b.loc[self.organisation], b.drop(index=self.organisation)
         f = {"organisation": self.organisation, "norm_min": self.norm_min, "n_orgs": len(b), "targets": self.targets,
-             "norms": self.norms,
+             "norms": self.norms, "org_messages": self.org_messages,
              "period_start": str(self.period[0].date()), "period_end": str(self.period[1].date())}
         f |= {k: (v.item() if hasattr(v, "item") else v) for k, v in me.drop(labels=["focus"]).items()}
         for c in ("response_rate", "km_median_min", "service_level"):
@@ -215,6 +216,9 @@ def organisation_findings(mentions: pd.DataFrame, threads: pd.DataFrame, config:
     m = mentions[mentions["organisation"] == organisation]
     created = pd.to_datetime(t["created_at"], utc=True).dt.tz_convert(config.tz)
     notes = {}
+    org_messages = int((m["author_role"] == "organisation").sum())
+    if org_messages == 0:
+        notes["replies"] = MENTION_ONLY_NOTE.format(organisation=organisation)
     cov = coverage_table(t, config, by=["organisation"]).drop(columns="organisation")
     how = hour_of_week(t, config, by=["organisation"])
     ho = handoff_table(m, t, by=["organisation"])
@@ -239,4 +243,13 @@ def organisation_findings(mentions: pd.DataFrame, threads: pd.DataFrame, config:
                     channels=channel_table(t, config, window_end=end), coverage=cov, hour_of_week=how,
                     gaps=staffing_gaps(how), curves=km_curves(t, by=["channel"], window_end=end, config=config),
                     handoff=handoff, quality_profile=prof, quality=q, types=typ, sentiment=senti, notes=notes,
-                    targets=config.targets.model_dump(), norms=config.norms.model_dump(exclude_none=True))
+                    targets=config.targets.model_dump(), norms=config.norms.model_dump(exclude_none=True),
+                    org_messages=org_messages)
+
+
+MENTION_ONLY_NOTE = (
+    "Dit corpus bevat geen enkel bericht van {organisation} zelf, alleen berichten van klanten. Of en hoe snel er is "
+    "gereageerd, is daarom niet vast te stellen: responspercentage, reactietijden, servicelevels, antwoordkwaliteit en "
+    "doorverwijzing staan hieronder op 0% of 'nooit' omdat er geen reacties in de data zitten, niet omdat bewezen is "
+    "dat er niet gereageerd werd. Exporteer ook de reacties van de organisatie (of noem haar accounts in study.yml) "
+    "om ze te meten.")

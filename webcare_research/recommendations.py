@@ -253,6 +253,12 @@ def _apply(rule, facts: dict, targets: dict) -> list[dict]:
 
 def recommendations(facts: dict, rules=RULES) -> pd.DataFrame:
     "All recommendations the rules derive from `facts`, most urgent first: priority, theme, finding, action."
+    if facts.get("org_messages") == 0:  # nothing the organisation wrote is in the data: advise on the data first
+        return pd.DataFrame([_rec(1, "Data", f"Het corpus bevat geen enkel bericht van {facts['organisation']} zelf; "
+                                  "reacties en reactietijden zijn daardoor niet te meten.",
+                                  "Exporteer ook de eigen reacties (of noem de accounts van de organisatie in study.yml) "
+                                  "en maak het rapport opnieuw; pas dan zijn respons, snelheid en kwaliteit te beoordelen.")],
+                            columns=["priority", "theme", "finding", "action"])
     targets = {**TARGETS, **(facts.get("targets") or {})}  # study.yml `targets:` override the defaults
     rows = [r for rule in rules for r in _apply(rule, facts, targets)]
     out = pd.DataFrame(rows, columns=["priority", "theme", "finding", "action"])

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .config import StudyConfig, load_config, norm_handle, project_root
 from .errors import InputError, RenderError
-from .findings import Findings, organisation_findings
+from .findings import MENTION_ONLY_NOTE, Findings, organisation_findings
 from .measures import DEFINITIONS, first_measures
 from .plots import benchmark_plot, chv_bars, km_figure, unanswered_heatmap
 from .privacy import EMAIL_RE, HANDLE_RE, PHONE_RE, handle_replacer, is_pseudonym, pseudonym
@@ -118,6 +118,10 @@ def date_nl(d) -> str:
 def executive_summary(f: dict) -> list[str]:
     "3-5 Dutch summary sentences from `findings.Findings.facts()`."
     org, n_ch = f["organisation"], len(f.get("channels", []))
+    if f.get("org_messages") == 0:  # mention-only corpus: no reply can be measured, so claim none
+        return [f"{org} ontving van {date_nl(f['period_start'])} tot en met {date_nl(f['period_end'])} "
+                f"{number_nl(f['inbound'])} inkomende berichten via {n_ch} {'kanaal' if n_ch == 1 else 'kanalen'}.",
+                MENTION_ONLY_NOTE.format(organisation=org)]
     out = [f"{org} ontving van {date_nl(f['period_start'])} tot en met {date_nl(f['period_end'])} {number_nl(f['inbound'])} "
            f"inkomende berichten via {n_ch} {'kanaal' if n_ch == 1 else 'kanalen'}; {pct_nl(f['response_rate'])} daarvan "
            f"(95%-BI {pct_nl(f['response_rate_ci_low'])}–{pct_nl(f['response_rate_ci_high'])}) kreeg een reactie."]
