@@ -37,6 +37,8 @@ def test_broken_rows_fixture(fixtures, tmp_path):
     cfg = load_config(fixtures / "ingest" / "study.yml")
     s = ingest([src], tmp_path, config=cfg, progress=False)
     saved = json.loads((tmp_path / "ingest_summary.json").read_text())
+    prov = saved.pop("provenance")  # the run's decisions beside its counts; never the salt itself
+    assert prov["salt_source"] == "study.yml" and "fixture-salt" not in json.dumps(prov)
     assert saved == json.loads(json.dumps(s))
     assert (s["input_rows"], s["ingested"], s["quarantined"], s["duplicates"]) == (17, 9, 7, 1)
     assert s["counts_add_up"] and s["files"][str(src)]["counts_add_up"]

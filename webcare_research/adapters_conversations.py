@@ -12,7 +12,8 @@ from typing import Iterator
 
 import pandas as pd
 
-from .adapters_xapi import (chunked, iter_json, make_batch, org_finder, quarantine_record, snowflake_time,
+from .errors import InputError
+from .adapters_xapi import (chunked, guarded, iter_json, make_batch, org_finder, quarantine_record, snowflake_time,
                                            to_utc)
 from .config import StudyConfig, norm_handle
 from .formats import Batch, Format, register_format
@@ -81,9 +82,17 @@ def _fill_times(records: list[dict]) -> None:
     t = to_utc([r["created_at"] for r in records])
     missing = t.isna()
     if missing.any():
-        t[missing] = snowflake_time([r["message_id"] for r, m in zip(records, missing) if m]).to_numpy()
+        sf = snowflake_time([r["message_id"] for r, m in zip(records, missing) if m])
+        t.loc[missing] = sf.set_axis(t.index[missing.to_numpy()])
     for r, v in zip(records, t):
         r["created_at"] = None if pd.isna(v) else v
+
+
+def _dialog_checked(dlg: dict, n: int, find, first_conv: dict, quarantine: list) -> list[dict]:
+    "The records of one dialog (its own quarantined turns go to `quarantine`); a broken dialog raises for `guarded`."
+    r, q = _dialog_records(dlg, n, find, first_conv)
+    quarantine.extend(q)
+    return r
 
 
 def read_conversations(path: str | Path, config: StudyConfig | None = None, batch_size: int = 50_000) -> Iterator[Batch]:
@@ -101,8 +110,11 @@ def read_conversations(path: str | Path, config: StudyConfig | None = None, batc
                 quarantine.append(quarantine_record(n, "record", err, raw))
             dialogs.append(obj if not err else None)
     if not any(isinstance(d, dict) and "dialogContent" in d for d in dialogs):
-        raise ValueError(f"{path}: expected a JSON list of dialogs with dialogHeader (company, sessionID), "
-                         "dialogContent [{client|agent, datetime, message, tweet_ID}] and agentURL")
+        if quarantine:  # JSON lines that are all broken: every line is in the quarantine, nothing is lost
+            yield make_batch([], path, quarantine)
+            return
+        raise InputError(f"{path}: not conversation JSON", hint="expected a JSON list of dialogs with dialogHeader "
+                         "(company, sessionID), dialogContent [{client|agent, datetime, message, tweet_ID}] and agentURL")
     first_conv: dict[str, str] = {}  # tweet id -> sessionID of the dialog where it first appeared
     for n, dlg in enumerate(dialogs, start=1):
         if dlg is None:
@@ -110,12 +122,11 @@ def read_conversations(path: str | Path, config: StudyConfig | None = None, batc
         if not isinstance(dlg, dict) or not isinstance(dlg.get("dialogContent"), list):
             quarantine.append(quarantine_record(n, "dialogContent", "dialog without a dialogContent list", dlg))
             continue
-        if not (dlg.get("dialogHeader") or {}).get("company"):
+        header = dlg.get("dialogHeader")
+        if not isinstance(header, dict) or not header.get("company"):
             quarantine.append(quarantine_record(n, "dialogHeader.company", "dialog without a company", dlg))
             continue
-        r, q = _dialog_records(dlg, n, find, first_conv)
-        records += r
-        quarantine += q
+        records += guarded(n, dlg, quarantine, _dialog_checked, dlg, n, find, first_conv, quarantine)
     _fill_times(records)
     for part in chunked(records, batch_size) if records else [[]]:
         yield make_batch(part, path, quarantine)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator
 
+from .errors import InputError
 from .adapters_xapi import chunked, iter_json, make_batch, org_finder, quarantine_record
 from .config import StudyConfig
 from .formats import Batch, Format, register_format
@@ -29,7 +30,8 @@ def _items(obj: Any) -> tuple[list, dict | None]:
         return (data if isinstance(data, list) else [data]), None
     for edge in ("posts", "feed"):
         if isinstance(obj.get(edge), dict):
-            return list(obj[edge].get("data") or []), {"id": obj.get("id"), "name": obj.get("name")}
+            data = obj[edge].get("data")
+            return (data if isinstance(data, list) else []), {"id": obj.get("id"), "name": obj.get("name")}
     if "created_time" in obj:
         return [obj], None
     return [], None
@@ -37,10 +39,11 @@ def _items(obj: Any) -> tuple[list, dict | None]:
 
 def _page_ids(items: list, page: dict | None) -> set[str]:
     "Ids of authors that are the page: the page object, or authors of '<their id>_<post id>' posts."
-    ids = {str(page["id"])} if page and page.get("id") else set()
+    ids = {str(page["id"])} if page and isinstance(page.get("id"), (str, int)) else set()
     for it in items:
         if isinstance(it, dict):
-            fid = str((it.get("from") or {}).get("id") or "")
+            frm = it.get("from")
+            fid = str(frm.get("id") or "") if isinstance(frm, dict) else ""
             if fid and str(it.get("id", "")).startswith(fid + "_"):
                 ids.add(fid)
     return ids
@@ -51,35 +54,41 @@ def _walk(item: Any, n: int, parent: str | None, root: str | None, page_org: str
     if not isinstance(item, dict):
         quar.append(quarantine_record(n, "data", "item is not an object", item))
         return
-    iid = item.get("id")
-    mid = f"fb:{iid}" if iid not in (None, "") else None
-    frm = item.get("from") or {}
-    fid = None if frm.get("id") is None else str(frm.get("id"))
-    org = find(fid, frm.get("name"))
-    is_page = org is not None or (fid is not None and fid in pages)
-    if is_page and org is None:
-        org = names.get(fid) or frm.get("name") or fid
-    root = root or mid
-    if parent is None:  # a top-level item: the tree belongs to the page that posted it, else the file's page
-        page_org = org if is_page else page_org
-    par = (item.get("parent") or {}).get("id")
-    recs.append({
-        "message_id": mid,
-        "conversation_id": root,
-        "in_reply_to_id": f"fb:{par}" if par else parent,
-        "organisation": org if is_page else page_org,
-        "channel": "facebook",
-        "author_id": fid or (f"unknown:{iid}" if iid else None),
-        "author_name": frm.get("name"),
-        "author_role": "organisation" if is_page else "customer",
-        "addressed_to": None if is_page else page_org,
-        "is_public": True,
-        "created_at": item.get("created_time"),
-        "text": item.get("message"),
-        "source_row": n,
-        "_raw": {k: v for k, v in item.items() if k != "comments"},
-    })
-    for child in ((item.get("comments") or {}).get("data") or []):
+    try:
+        iid = item.get("id")
+        mid = f"fb:{iid}" if iid not in (None, "") else None
+        frm = item.get("from") or {}
+        fid = None if frm.get("id") is None else str(frm.get("id"))
+        org = find(fid, frm.get("name"))
+        is_page = org is not None or (fid is not None and fid in pages)
+        if is_page and org is None:
+            org = names.get(fid) or frm.get("name") or fid
+        root = root or mid
+        if parent is None:  # a top-level item: the tree belongs to the page that posted it, else the file's page
+            page_org = org if is_page else page_org
+        par = (item.get("parent") or {}).get("id")
+        recs.append({
+            "message_id": mid,
+            "conversation_id": root,
+            "in_reply_to_id": f"fb:{par}" if par else parent,
+            "organisation": org if is_page else page_org,
+            "channel": "facebook",
+            "author_id": fid or (f"unknown:{iid}" if iid else None),
+            "author_name": frm.get("name"),
+            "author_role": "organisation" if is_page else "customer",
+            "addressed_to": None if is_page else page_org,
+            "is_public": True,
+            "created_at": item.get("created_time"),
+            "text": item.get("message"),
+            "source_row": n,
+            "_raw": {k: v for k, v in item.items() if k != "comments"},
+        })
+    except (TypeError, AttributeError, ValueError, KeyError, IndexError, OverflowError) as e:
+        quar.append(quarantine_record(n, "record", f"malformed item ({type(e).__name__}: {str(e)[:120]})", item))
+        return
+    comments = item.get("comments")
+    children = comments.get("data") if isinstance(comments, dict) else None
+    for child in (children if isinstance(children, list) else []):
         _walk(child, n, mid, root, page_org, pages, names, find, recs, quar)
 
 
@@ -95,13 +104,14 @@ def read_facebook(path: str | Path, config: StudyConfig | None = None, batch_siz
         else:
             docs.append((n0, *_items(obj)))
     if not any(items for _, items, _ in docs) and not quar:
-        raise ValueError(f"{path}: expected Graph API JSON {{\"data\": [{{id, message, created_time, from{{id, name}}, "
-                         "comments{{data: [...]}}}}], \"paging\": ...}}")
+        raise InputError(f"{path}: not Facebook Graph API page JSON", hint="expected {\"data\": [{id, message, "
+                         "created_time, from{id, name}, comments{data: [...]}}], \"paging\": ...}")
     pages, names = set(), {}
     for _, items, page in docs:
         pages |= _page_ids(items, page)
         for it in items:
-            frm = (it.get("from") or {}) if isinstance(it, dict) else {}
+            frm = it.get("from") if isinstance(it, dict) else None
+            frm = frm if isinstance(frm, dict) else {}
             if frm.get("id") is not None and frm.get("name"):
                 names[str(frm["id"])] = frm["name"]
     default_org = None
@@ -114,6 +124,7 @@ def read_facebook(path: str | Path, config: StudyConfig | None = None, batch_siz
     k = 0
     for n0, items, page in docs:
         page_org = find(*(page or {}).values()) or (page or {}).get("name") or default_org
+        page_org = page_org if isinstance(page_org, str) else None
         for it in items:
             k += 1
             _walk(it, n0 if len(docs) > 1 else k, None, None, page_org, pages, names, find, recs, quar)

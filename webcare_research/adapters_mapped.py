@@ -14,7 +14,8 @@ from typing import Any, Iterator
 import pandas as pd
 import yaml
 
-from .adapters_xapi import (chunked, csv_records, has_broken_encoding, iter_json, make_batch,
+from .errors import InputError
+from .adapters_xapi import (guarded, chunked, csv_records, has_broken_encoding, iter_json, make_batch,
                                            printable, quarantine_record)
 from .config import StudyConfig
 from .formats import Batch, Format, register_format
@@ -97,7 +98,9 @@ def _table(path: Path, m: dict) -> tuple[list[str], Iterator[tuple[int, dict | N
 
     def crows():
         for n, f in recs:
-            if any(has_broken_encoding(x) for x in f):
+            if not f:
+                yield n, None, "blank row", ""
+            elif any(has_broken_encoding(x) for x in f):
                 yield n, None, "broken encoding (bytes not valid UTF-8)", printable((m.get("delimiter") or ",").join(f))
             elif len(f) != len(header) and not (len(f) > len(header) and not any(x.strip() for x in f[len(header):])):
                 yield n, None, f"malformed row: {len(f)} fields, header has {len(header)}", ",".join(f)
@@ -187,8 +190,8 @@ def read_mapped(path: str | Path, config: StudyConfig | None = None, mapping: An
     path = Path(path)
     spec = mapping if mapping is not None else (config.mapping if config is not None else None)
     if not spec:
-        raise ValueError(f"{path}: the mapped format needs a column mapping: set 'mapping' in study.yml "
-                         f"(a dict, or one of {', '.join(builtin_mappings())})")
+        raise InputError(f"{path}: the mapped format needs a column mapping",
+                         hint=f"set 'mapping' in study.yml (a dict, or one of {', '.join(builtin_mappings())})")
     if isinstance(spec, str) and config is not None and config.source_path:  # a path relative to study.yml
         rel = Path(config.source_path).parent / spec
         spec = str(rel) if rel.is_file() else spec
@@ -197,9 +200,13 @@ def read_mapped(path: str | Path, config: StudyConfig | None = None, mapping: An
     wanted = [c for v in m["columns"].values() for c in (v if isinstance(v, list) else [v])] + \
         ([m["role"]["column"]] if m.get("role", {}).get("column") else [])
     absent = [c for c in wanted if c not in cols]
+    if path.suffix.lower() in (".json", ".jsonl", ".ndjson"):  # free-form records: a key no record has is just empty
+        needed = [c for k in ("message_id", "text", "created_at", "author_id") for c in
+                  ([m["columns"][k]] if isinstance(m["columns"].get(k), str) else m["columns"].get(k) or [])]
+        absent = [c for c in absent if c in needed] if len(cols) else absent
     if absent:
-        raise ValueError(f"{path}: the column mapping{' ' + repr(m['name']) if m.get('name') else ''} names columns the "
-                         f"file does not have: {absent}; the file has {cols}")
+        raise InputError(f"{path}: the column mapping{' ' + repr(m['name']) if m.get('name') else ''} names columns the "
+                         f"file does not have: {absent[:8]}", hint=f"the file has the columns {list(cols)[:20]}")
     tz = m.get("timezone") or (config.tz if config is not None else "UTC")
     roles = _role_fn(m)
     records, quarantine = [], []
@@ -207,7 +214,7 @@ def read_mapped(path: str | Path, config: StudyConfig | None = None, mapping: An
         if err:
             quarantine.append(quarantine_record(n, "(row)", err, raw))
             continue
-        records.append(_mapped_record(rec, n, m, path, roles))
+        records += guarded(n, raw, quarantine, lambda: [_mapped_record(rec, n, m, path, roles)])
         if len(records) >= batch_size:
             yield make_batch(records, path, quarantine, tz=tz, time_format=m.get("date_format"), dayfirst=m.get("dayfirst", True))
             records, quarantine = [], []

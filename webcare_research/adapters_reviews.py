@@ -13,7 +13,8 @@ from typing import Any, Iterator
 
 import pandas as pd
 
-from .adapters_xapi import (chunked, csv_records, has_broken_encoding, iter_json, make_batch, org_finder,
+from .errors import InputError
+from .adapters_xapi import (chunked, csv_records, guarded, has_broken_encoding, iter_json, make_batch, org_finder,
                                            printable, quarantine_record)
 from .config import StudyConfig
 from .formats import Batch, Format, register_format
@@ -82,28 +83,36 @@ def _trustpilot_csv(path: Path, config: StudyConfig | None, find) -> tuple[list[
     cols = _columns(header, TRUSTPILOT_COLUMNS)
     missing = [k for k in _TP_REQUIRED if not cols[k]] + ([] if cols["title"] or cols["content"] else ["title/content"])
     if missing:
-        raise ValueError(f"{path}: not a Trustpilot review export: missing {missing}; expected columns like 'Review ID', "
-                         f"'Review Created (UTC)', 'Review Stars', 'Review Title', 'Review Content', 'Review Consumer User ID', "
-                         f"'Reply Content', 'Company Reply Date (UTC)' (found {header})")
+        raise InputError(f"{path}: not a Trustpilot review export: missing {missing} (found {header[:12]})",
+                         hint="expected columns like 'Review ID', 'Review Created (UTC)', 'Review Stars', 'Review Title', "
+                         "'Review Content', 'Review Consumer User ID', 'Reply Content', 'Company Reply Date (UTC)'")
     records, quarantine = [], []
     for n, f in recs:
-        get = lambda k: next((f[i] for i in cols[k] if i < len(f) and f[i].strip()), None)
-        if any(has_broken_encoding(x) for x in f):
-            quarantine.append(quarantine_record(n, "(row)", "broken encoding (bytes not valid UTF-8)", printable(",".join(f))))
+        if not f:
+            quarantine.append(quarantine_record(n, "(row)", "blank row", ""))
             continue
-        if len(f) < len(header) and len(f) < max(i for v in cols.values() for i in v) + 1:
-            quarantine.append(quarantine_record(n, "(row)", f"malformed row: {len(f)} fields, header has {len(header)}", ",".join(f)))
-            continue
-        org = review_organisation(config, find, *(f[i] for i in cols["business"] if i < len(f)))
-        stars = pd.to_numeric(get("stars"), errors="coerce")
-        rid = get("id")
-        if rid is not None and pd.isna(stars):
-            quarantine.append(quarantine_record(n, "rating", "Review Stars is not a number", get("stars")))
-            continue
-        records += _review_pair(rid, "tp", "trustpilot", n, org, get("consumer_id") or get("consumer_name"),
-                                get("consumer_name"), get("created"), _text(get("title"), get("content")), stars,
-                                get("reply"), get("reply_date"), dict(zip(header, f)))
+        records += guarded(n, ",".join(f), quarantine, _trustpilot_row, n, f, header, cols, config, find, quarantine)
     return records, quarantine
+
+
+def _trustpilot_row(n: int, f: list[str], header: list[str], cols: dict, config, find, quarantine: list) -> list[dict]:
+    "The review + reply records of one CSV row (or [] with the row quarantined)."
+    get = lambda k: next((f[i] for i in cols[k] if i < len(f) and f[i].strip()), None)
+    if any(has_broken_encoding(x) for x in f):
+        quarantine.append(quarantine_record(n, "(row)", "broken encoding (bytes not valid UTF-8)", printable(",".join(f))))
+        return []
+    if len(f) < len(header) and len(f) < max(i for v in cols.values() for i in v) + 1:
+        quarantine.append(quarantine_record(n, "(row)", f"malformed row: {len(f)} fields, header has {len(header)}", ",".join(f)))
+        return []
+    org = review_organisation(config, find, *(f[i] for i in cols["business"] if i < len(f)))
+    stars = pd.to_numeric(get("stars"), errors="coerce")
+    rid = get("id")
+    if rid is not None and pd.isna(stars):
+        quarantine.append(quarantine_record(n, "rating", "Review Stars is not a number", get("stars")))
+        return []
+    return _review_pair(rid, "tp", "trustpilot", n, org, get("consumer_id") or get("consumer_name"),
+                        get("consumer_name"), get("created"), _text(get("title"), get("content")), stars,
+                        get("reply"), get("reply_date"), dict(zip(header, f)))
 
 
 def _trustpilot_json(path: Path, config: StudyConfig | None, find) -> tuple[list[dict], list[dict]]:
@@ -113,17 +122,24 @@ def _trustpilot_json(path: Path, config: StudyConfig | None, find) -> tuple[list
             quarantine.append(quarantine_record(n0, "record", err, raw))
             continue
         reviews = obj.get("reviews", []) if isinstance(obj, dict) else obj
+        if not isinstance(reviews, list):
+            quarantine.append(quarantine_record(n0, "reviews", "no reviews list", obj))
+            continue
         for k, rv in enumerate(reviews, start=1):
             n = k if n0 == 1 else n0
             if not isinstance(rv, dict):
                 quarantine.append(quarantine_record(n, "review", "review is not an object", rv))
                 continue
-            consumer, bu, reply = rv.get("consumer") or {}, rv.get("businessUnit") or {}, rv.get("companyReply") or {}
-            org = review_organisation(config, find, bu.get("displayName"), bu.get("id"), bu.get("identifyingName"))
-            records += _review_pair(rv.get("id"), "tp", "trustpilot", n, org, consumer.get("id") or consumer.get("displayName"),
-                                    consumer.get("displayName"), rv.get("createdAt"), _text(rv.get("title"), rv.get("text")),
-                                    rv.get("stars"), reply.get("text"), reply.get("createdAt"), rv)
+            records += guarded(n, rv, quarantine, _trustpilot_review, rv, n, config, find)
     return records, quarantine
+
+
+def _trustpilot_review(rv: dict, n: int, config, find) -> list[dict]:
+    consumer, bu, reply = rv.get("consumer") or {}, rv.get("businessUnit") or {}, rv.get("companyReply") or {}
+    org = review_organisation(config, find, bu.get("displayName"), bu.get("id"), bu.get("identifyingName"))
+    return _review_pair(rv.get("id"), "tp", "trustpilot", n, org, consumer.get("id") or consumer.get("displayName"),
+                        consumer.get("displayName"), rv.get("createdAt"), _text(rv.get("title"), rv.get("text")),
+                        rv.get("stars"), reply.get("text"), reply.get("createdAt"), rv)
 
 
 def read_trustpilot(path: str | Path, config: StudyConfig | None = None, batch_size: int = 50_000) -> Iterator[Batch]:
@@ -179,23 +195,28 @@ def _google_records(obj: Any, n0: int, jsonl: bool, config, find) -> tuple[list[
         if not isinstance(rv, dict):
             quarantine.append(quarantine_record(n, "review", "review is not an object", rv))
             continue
-        name = rv.get("name") or ""
-        rid = rv.get("reviewId") or (name.rsplit("/", 1)[-1] if "/reviews/" in name else None)
-        loc = re.search(r"(locations/[^/]+)", name)
-        loc = loc.group(1) if loc else None
-        org = review_organisation(config, find, loc, loc.split("/")[-1] if loc else None,
-                                  obj.get("locationName") if isinstance(obj, dict) else None)
-        reviewer = rv.get("reviewer") or {}
-        anon = reviewer.get("isAnonymous") or not reviewer.get("displayName")
-        author = f"anonymous:{rid}" if anon and rid else reviewer.get("displayName")
-        stars = rv.get("starRating")
-        rating = GOOGLE_STARS.get(stars, stars if isinstance(stars, (int, float)) else None)
-        reply = rv.get("reviewReply") or {}
-        records += _review_pair(rid, "gr", "google_reviews", n, org, author, reviewer.get("displayName"),
-                                rv.get("createTime"), original_text(rv.get("comment")), rating,
-                                original_text(reply.get("comment")) if reply.get("comment") else None,
-                                reply.get("updateTime"), rv)
+        records += guarded(n, rv, quarantine, _google_review, rv, n, obj, config, find)
     return records, quarantine
+
+
+def _google_review(rv: dict, n: int, obj: Any, config, find) -> list[dict]:
+    "The review + owner reply records of one Google review."
+    name = rv.get("name") or ""
+    rid = rv.get("reviewId") or (name.rsplit("/", 1)[-1] if "/reviews/" in name else None)
+    loc = re.search(r"(locations/[^/]+)", name)
+    loc = loc.group(1) if loc else None
+    org = review_organisation(config, find, loc, loc.split("/")[-1] if loc else None,
+                              obj.get("locationName") if isinstance(obj, dict) else None)
+    reviewer = rv.get("reviewer") or {}
+    anon = reviewer.get("isAnonymous") or not reviewer.get("displayName")
+    author = f"anonymous:{rid}" if anon and rid else reviewer.get("displayName")
+    stars = rv.get("starRating")
+    rating = GOOGLE_STARS.get(stars, stars if isinstance(stars, (int, float)) else None)
+    reply = rv.get("reviewReply") or {}
+    return _review_pair(rid, "gr", "google_reviews", n, org, author, reviewer.get("displayName"),
+                        rv.get("createTime"), original_text(rv.get("comment")), rating,
+                        original_text(reply.get("comment")) if reply.get("comment") else None,
+                        reply.get("updateTime"), rv)
 
 
 def read_google_reviews(path: str | Path, config: StudyConfig | None = None, batch_size: int = 50_000) -> Iterator[Batch]:
@@ -212,8 +233,8 @@ def read_google_reviews(path: str | Path, config: StudyConfig | None = None, bat
         records += r
         quarantine += q
     if not records and all(q["field"] == "reviews" for q in quarantine) and quarantine:
-        raise ValueError(f"{path}: expected Google Business Profile reviews JSON {{\"reviews\": [{{name, reviewer, starRating, "
-                         "comment, createTime, reviewReply}}]}}")
+        raise InputError(f"{path}: not Google Business Profile reviews JSON", hint="expected {\"reviews\": [{name, "
+                         "reviewer, starRating, comment, createTime, reviewReply}]}")
     for part in chunked(records, batch_size) if records else [[]]:
         yield make_batch(part, path, quarantine)
         quarantine = []

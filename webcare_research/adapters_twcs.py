@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .config import StudyConfig
+from .errors import InputError
 from .formats import Batch, Format, quarantine_frame, read_head, register_format
 from .signals import first_match
 
@@ -258,8 +259,8 @@ def read_twcs(path: str | Path, config: StudyConfig | None = None, block_size: i
     header = _header(read_head(path, 8192))
     missing = [c for c in TWCS_COLUMNS if c not in header]
     if missing:
-        raise ValueError(f"{path}: missing required columns {missing}; the twcs format expects the header "
-                         f"{','.join(TWCS_COLUMNS)} (found {','.join(header) or 'an empty file'})")
+        raise InputError(f"{path}: missing required columns {missing} (found {','.join(header)[:200] or 'an empty file'})",
+                         hint=f"the twcs format expects the header {','.join(TWCS_COLUMNS)}")
     encoding, replaced, bare_cr = _scan(path)
     invalid: list = []
 
@@ -277,7 +278,7 @@ def read_twcs(path: str | Path, config: StudyConfig | None = None, block_size: i
                                                  include_columns=TWCS_COLUMNS))
     except pa.ArrowInvalid as e:
         source.close()
-        raise ValueError(f"{path}: cannot be parsed as twcs CSV ({e})") from e
+        raise InputError(f"{path}: cannot be parsed as twcs CSV ({e})", hint="is this the twcs CSV export?") from e
     done, first = 0, True
     try:
         while True:
@@ -286,7 +287,8 @@ def read_twcs(path: str | Path, config: StudyConfig | None = None, block_size: i
             except StopIteration:
                 break
             except pa.ArrowInvalid as e:
-                raise ValueError(f"{path}: the CSV cannot be parsed after row {done} ({e}); fix the quoting in the file") from e
+                raise InputError(f"{path}: the CSV cannot be parsed after row {done} ({e})",
+                                 hint="fix the quoting in the file (an unclosed quote swallows the rest)") from e
             chunk = rb.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
             if bare_cr:
                 for c in TWCS_COLUMNS:

@@ -14,7 +14,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
-from .adapters_xapi import decode_bytes, make_batch, org_finder, quarantine_record
+from .errors import InputError
+from .adapters_xapi import decode_bytes, has_broken_encoding, make_batch, org_finder, printable, quarantine_record
 from .config import StudyConfig
 from .formats import Batch, Format, register_format
 
@@ -98,6 +99,10 @@ def _parse_lines(lines: list[str]) -> tuple[list[dict], list[dict]]:
     "Group lines into raw entries {line, date, time, ampm, body} (+ quarantine for text before the first stamp)."
     entries, quar = [], []
     for i, line in enumerate(lines, start=1):
+        if has_broken_encoding(line):  # a line in another encoding (an edited or merged export): that line only
+            quar.append(quarantine_record(i, "(line)", "line in another encoding (bytes not valid UTF-8)",
+                                          printable(line)))
+            continue
         clean = line.lstrip(_MARKS)
         m = IOS_RE.match(clean) or ANDROID_RE.match(clean)
         if m:
@@ -120,8 +125,11 @@ def read_whatsapp(path: str | Path, config: StudyConfig | None = None) -> Iterat
     text, _ = decode_bytes(path.read_bytes())
     entries, quar = _parse_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     if not entries:
-        raise ValueError(f"{path}: no WhatsApp messages found; expected lines like '05-01-2026 09:12 - Name: text' (Android) "
-                         "or '[05-01-2026 09:12:33] Name: text' (iOS)")
+        if quar:  # lines, but none time-stamped: all of them are in the quarantine, nothing is lost
+            yield make_batch([], path, quar, tz=cfg.tz)
+            return
+        raise InputError(f"{path}: no WhatsApp messages found", hint="expected lines like '05-01-2026 09:12 - Name: text' "
+                         "(Android) or '[05-01-2026 09:12:33] Name: text' (iOS)")
     order = infer_dayfirst([(e["date"], e["ampm"]) for e in entries], cfg.language)
     msgs = []
     for e in entries:
@@ -148,10 +156,14 @@ def read_whatsapp(path: str | Path, config: StudyConfig | None = None) -> Iterat
         others = [s for s in senders if not fm or s.lower() != fm["contact"].strip().lower()]
         if fm and len(others) == 1 and len(senders) == 2:
             orgs = {others[0]: others[0]}
+        elif config is not None and len(config.organisations) == 1 and len(senders) == 1:
+            pass  # one sender, one organisation in the study: a chat in which the business never wrote (yet)
         else:
-            raise ValueError(f"{path}: cannot tell which WhatsApp sender is the organisation (senders: {senders}); "
-                             "list the business's WhatsApp name or number under organisations[].account_ids in study.yml")
-    org_name = next(iter(orgs.values()), None)
+            raise InputError(f"{path}: cannot tell which WhatsApp sender is the organisation (senders: {senders[:6]})",
+                             hint="list the business's WhatsApp name or number under organisations[].account_ids in "
+                             "study.yml")
+    org_name = next(iter(orgs.values()), None) or (config.organisations[0].name if config is not None and
+                                                   len(config.organisations) == 1 else None)
     customers = "|".join(sorted(s for s in senders if s not in orgs))
     seen: Counter = Counter()
     last = {"organisation": None, "customer": None}

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import re
+import warnings
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -19,15 +20,18 @@ import numpy as np
 import pandas as pd
 
 from .config import StudyConfig, norm_handle
+from .errors import InputError
 from .formats import Batch, Format, quarantine_frame, register_format
 
 # %% auto #0
-__all__ = ['UTC_DTYPE', 'ROW_COLUMNS', 'XAPI_FIELDS_HINT', 'XAPI', 'to_utc', 'snowflake_time', 'quarantine_record', 'make_batch',
-           'org_finder', 'chunked', 'iter_json', 'decode_bytes', 'has_broken_encoding', 'printable', 'sniff_delimiter',
-           'csv_records', 'read_xapi', 'sniff_xapi']
+__all__ = ['UTC_DTYPE', 'ROW_COLUMNS', 'MAX_FIELD_CHARS', 'XAPI_FIELDS_HINT', 'XAPI', 'to_utc', 'snowflake_time',
+           'quarantine_record', 'safe_record', 'guarded', 'make_batch', 'org_finder', 'chunked', 'iter_json',
+           'decode_bytes', 'has_broken_encoding', 'printable', 'sniff_delimiter', 'csv_records', 'read_xapi',
+           'sniff_xapi']
 
 # %% ../notebooks/03b_xapi.ipynb #2937969f
-_OFFSET_RE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2}|\bUTC|\bGMT)\s*$", re.IGNORECASE)
+# an offset at the end, or before the year as X/Twitter writes it ("Tue Oct 31 22:10:47 +0000 2017")
+_OFFSET_RE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2}|\bUTC|\bGMT)(?:\s+\d{4})?\s*$", re.IGNORECASE)
 UTC_DTYPE = "datetime64[ns, UTC]"
 
 
@@ -36,6 +40,61 @@ def _localize(naive: pd.Series, tz: str) -> pd.Series:
         return naive.dt.tz_localize("UTC")
     amb = np.ones(len(naive), dtype=bool)  # repeated autumn hour -> first (summer-time) occurrence
     return naive.dt.tz_localize(tz, ambiguous=amb, nonexistent="shift_forward").dt.tz_convert("UTC")
+
+
+def _as_datetimes(t: pd.Series, utc: bool) -> pd.Series:
+    "A datetime64 Series whatever pandas returned: out-of-range values (year 1, 9999) come back as objects -> NaT."
+    if pd.api.types.is_datetime64_any_dtype(t.dtype):
+        return t
+
+    def one(v):
+        try:
+            ts = pd.Timestamp(v)
+        except (ValueError, TypeError, OverflowError):
+            return pd.NaT
+        if ts is pd.NaT:
+            return pd.NaT
+        if utc:
+            return ts.tz_convert("UTC") if ts.tzinfo else ts.tz_localize("UTC")
+        return ts if ts.tzinfo is None else pd.NaT  # mixed naive and offset times in one group: the odd ones out
+    vals = [one(v) for v in t]
+    return pd.Series(pd.to_datetime(vals, utc=utc, errors="coerce"), index=t.index)
+
+
+def _to_utc_part(part: pd.Series, utc: bool, tz: str, fmt: str | None, dayfirst: bool) -> pd.Series:
+    "Parse one group of strings (with offsets: `utc`; without: local in `tz`) into UTC; anything odd -> NaT."
+    if fmt:
+        t = pd.to_datetime(part, format=fmt, errors="coerce", utc=utc)
+    else:
+        t = pd.to_datetime(part, format="ISO8601", errors="coerce", utc=utc)
+    t = _as_utc(_as_datetimes(t, utc), tz).copy()  # a copy: values set on a .dt result would be discarded
+    bad = t.isna()
+    if bad.any() and not fmt:
+        with warnings.catch_warnings():  # mixed offsets in one group come back as objects; _as_datetimes sorts them
+            warnings.simplefilter("ignore", FutureWarning)
+            retry = pd.to_datetime(part[bad], format="mixed", errors="coerce", utc=utc, dayfirst=dayfirst)
+        retry = _as_utc(_as_datetimes(retry, utc), tz)
+        t.loc[bad] = retry.where(_year_as_written(part[bad], retry))
+    return t
+
+
+_YEAR_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _year_as_written(texts: pd.Series, parsed: pd.Series) -> pd.Series:
+    "False where the lenient parser changed a written 4-digit year (dateutil reads year 0001 as 2001)."
+    def ok(text, ts) -> bool:
+        years = {int(y) for y in _YEAR_RE.findall(text)}
+        return ts is pd.NaT or not years or ts.year in years or (ts - pd.Timedelta(days=1)).year in years or \
+            (ts + pd.Timedelta(days=1)).year in years  # a time zone can move New Year's Eve across the year
+    return pd.Series([ok(x, t) for x, t in zip(texts, parsed)], index=texts.index, dtype=bool)
+
+
+def _as_utc(t: pd.Series, tz: str) -> pd.Series:
+    "Aware times converted to UTC, naive ones read as local in `tz` (DST-aware)."
+    if getattr(t.dtype, "tz", None) is not None:  # offsets in the text (also a %z format): absolute times
+        return t.dt.tz_convert("UTC")
+    return _localize(t, tz)
 
 
 def to_utc(values: Iterable[Any], tz: str = "UTC", fmt: str | None = None, dayfirst: bool = False) -> pd.Series:
@@ -48,38 +107,28 @@ def to_utc(values: Iterable[Any], tz: str = "UTC", fmt: str | None = None, dayfi
     aware = strs.str.contains(_OFFSET_RE, na=False)
     for mask, utc in ((aware, True), (~aware, False)):
         part = strs[mask]
-        if part.empty:
-            continue
-        if fmt:
-            t = pd.to_datetime(part, format=fmt, errors="coerce", utc=utc)
-        else:
-            t = pd.to_datetime(part, format="ISO8601", errors="coerce", utc=utc)
-            bad = t.isna()
-            if bad.any():
-                t = t.astype(t.dtype)
-                t[bad] = pd.to_datetime(part[bad], format="mixed", errors="coerce", utc=utc, dayfirst=dayfirst)
-        if not utc:
-            if getattr(t.dtype, "tz", None) is not None:  # a format with %z
-                t = t.dt.tz_convert("UTC")
-            else:
-                t = _localize(t, tz)
-        out[t.index] = t
+        if not part.empty:
+            out.loc[part.index] = _to_utc_part(part, utc, tz, fmt, dayfirst)
     other = s[~is_str & s.notna()]
     for i, v in other.items():  # datetime objects (XLSX cells), epoch numbers are not times
         if isinstance(v, (dt.datetime, pd.Timestamp)) and not pd.isna(v):
-            ts = pd.Timestamp(v)
-            out[i] = ts.tz_convert("UTC") if ts.tzinfo else _localize(pd.Series([ts]), tz).iloc[0]
+            try:
+                ts = pd.Timestamp(v)
+                out[i] = ts.tz_convert("UTC") if ts.tzinfo else _localize(pd.Series([ts]), tz).iloc[0]
+            except (ValueError, OverflowError):  # out of pandas' range (years before 1677 or after 2262)
+                pass
     return out
 
 
 def snowflake_time(ids: Iterable[Any]) -> pd.Series:
     "The creation time encoded in X/Twitter snowflake ids: ((id >> 22) + 1288834974657) ms since the epoch."
     s = pd.Series(ids, dtype=object)
-    num = pd.to_numeric(s, errors="coerce")
-    ok = num.notna() & (num > 2**22 * 10**6)  # snowflakes only exist since Nov 2010; small ids are not snowflakes
+    num = pd.to_numeric(s.map(lambda v: v if isinstance(v, (str, int, float)) and not isinstance(v, bool) else None),
+                        errors="coerce")
+    ok = num.notna() & (num > 2**22 * 10**6) & (num < 2**63)  # beyond 2**63 it is no snowflake (nor an int64)  # snowflakes only exist since Nov 2010; small ids are not snowflakes
     out = pd.Series(pd.NaT, index=s.index, dtype=UTC_DTYPE)
     if ok.any():
-        ms = np.array([(int(v) >> 22) + 1288834974657 for v in s[ok]], dtype="int64")
+        ms = np.array([(int(float(v)) >> 22) + 1288834974657 for v in s[ok]], dtype="int64")
         out[ok] = pd.to_datetime(ms, unit="ms", utc=True)
     return out
 
@@ -104,10 +153,48 @@ def quarantine_record(row: Any, field: str, reason: str, raw: Any) -> dict:
     return {"source_row": row, "field": field, "reason": reason, "raw": _raw(raw)}
 
 
+MAX_FIELD_CHARS = 100_000  # a longer field is no social-media message: the row is quarantined, not the file
+_SCALARS = (str, int, float, bool, np.integer, np.floating, np.bool_, dt.datetime, dt.date, pd.Timestamp, type(None))
+
+
+def _well_typed(r: dict, quarantine: list) -> bool:
+    "False (and a quarantine entry naming the field) when a mention field holds a list/object or an oversized text."
+    for f in ROW_COLUMNS:
+        v = r.get(f)
+        if not isinstance(v, _SCALARS):
+            quarantine.append(quarantine_record(r.get("source_row") if isinstance(r.get("source_row"), int) else None,
+                                                f, f"wrong type: {type(v).__name__} where a single value belongs",
+                                                r.get("_raw", r)))
+            return False
+        if isinstance(v, str) and len(v) > MAX_FIELD_CHARS:
+            quarantine.append(quarantine_record(r.get("source_row"), f, f"field larger than {MAX_FIELD_CHARS:,} "
+                                                "characters", r.get("_raw", r)))
+            return False
+    return True
+
+
+def safe_record(make, n: Any, raw: Any, *args, **kwargs) -> tuple[dict | None, dict | None]:
+    "`make(*args)` -> (record, quarantine entry); a record whose structure breaks the reader is quarantined, not fatal."
+    try:
+        return make(*args, **kwargs)
+    except (TypeError, AttributeError, ValueError, KeyError, IndexError, OverflowError, RecursionError) as e:
+        return None, quarantine_record(n, "record", f"malformed record ({type(e).__name__}: {str(e)[:120]})", raw)
+
+
+def guarded(n: Any, raw: Any, quarantine: list, make, *args, **kwargs) -> list[dict]:
+    "The records `make(*args)` returns, or [] with `raw` quarantined when its structure breaks the reader."
+    try:
+        return make(*args, **kwargs)
+    except (TypeError, AttributeError, ValueError, KeyError, IndexError, OverflowError, RecursionError) as e:
+        quarantine.append(quarantine_record(n, "record", f"malformed record ({type(e).__name__}: {str(e)[:120]})", raw))
+        return []
+
+
 def make_batch(records: list[dict], path: str | Path, quarantine: list[dict] | None = None, tz: str = "UTC",
                time_format: str | None = None, dayfirst: bool = False) -> Batch:
     "Typed rows (mention-table columns) + quarantine from per-message dicts; records lacking id/author/time are quarantined."
     quarantine = list(quarantine or [])
+    records = [r for r in records if _well_typed(r, quarantine)]
     df = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=ROW_COLUMNS + ["_raw"])
     for c in ROW_COLUMNS + ["_raw"]:
         if c not in df.columns:
@@ -133,8 +220,11 @@ def make_batch(records: list[dict], path: str | Path, quarantine: list[dict] | N
     df["is_public"] = df["is_public"].map(lambda v: pd.NA if v is None or (isinstance(v, float) and np.isnan(v))
                                           else bool(v)).astype("boolean")  # unknown: the core's channel default
     df["rating"] = pd.to_numeric(df["rating"], errors="coerce").astype("float64")
-    df["author_followers"] = pd.to_numeric(df["author_followers"], errors="coerce").astype("Int64")
-    df["source_row"] = pd.to_numeric(df["source_row"], errors="coerce").astype("Int64")
+    fol = pd.to_numeric(df["author_followers"], errors="coerce").astype("float64")
+    fol = fol.where((fol >= 0) & (fol < 2**53) & (fol == np.floor(fol)))  # a count, or unknown
+    df["author_followers"] = fol.astype("Int64")
+    row = pd.to_numeric(df["source_row"], errors="coerce").astype("float64")
+    df["source_row"] = row.where((row >= 0) & (row < 2**53) & (row == np.floor(row))).astype("Int64")
     q = quarantine_frame(quarantine, str(path))
     return Batch(df[ROW_COLUMNS].reset_index(drop=True), q)
 
@@ -175,17 +265,38 @@ def iter_json(path: str | Path) -> Iterator[tuple[int, Any, str | None, str]]:
             jsonl = False
     if not jsonl:
         try:
-            yield 1, json.loads(text), None, ""
-        except json.JSONDecodeError as e:
-            raise ValueError(f"{path}: not valid JSON (line {e.lineno}, column {e.colno}): {e.msg}") from e
-        return
+            doc = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as e:
+            if _mostly_json_lines(lines):  # JSON lines whose first line is corrupt: quarantine that line only
+                jsonl = True
+            else:
+                where = f" (line {e.lineno}, column {e.colno}): {e.msg}" if isinstance(e, json.JSONDecodeError) else ""
+                raise InputError(f"{path}: not valid JSON{where}",
+                                 hint="a JSON export must be one complete document or one object per line") from None
+        else:
+            yield 1, doc, None, ""
+            return
     for i, ln in enumerate(lines, start=1):
         if not ln.strip():
             continue
         try:
             yield i, json.loads(ln), None, ln
-        except json.JSONDecodeError as e:
-            yield i, None, f"invalid JSON: {e.msg}", ln
+        except (json.JSONDecodeError, RecursionError) as e:
+            yield i, None, f"invalid JSON: {getattr(e, 'msg', type(e).__name__)}", ln
+
+
+def _mostly_json_lines(lines: list[str]) -> bool:
+    "Whether a file reads as JSON lines: at least two non-empty lines and most of them parse as objects on their own."
+    body = [ln for ln in lines if ln.strip()]
+    if len(body) < 2:
+        return False
+    ok = 0
+    for ln in body[:50]:
+        try:
+            ok += isinstance(json.loads(ln), (dict, list))
+        except (json.JSONDecodeError, RecursionError):
+            pass
+    return ok >= max(1, len(body[:50]) // 2)
 
 # %% ../notebooks/03b_xapi.ipynb #aa15eacb
 _SURROGATE_RE = re.compile("[\udc80-\udcff]")
@@ -212,6 +323,7 @@ def decode_bytes(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
             bad += 1
     if good == 0:
         return raw.decode("cp1252", errors="surrogateescape"), "cp1252"
+    # mixed: lines in another encoding keep their bytes as surrogate escapes; readers quarantine those rows
     return raw.decode("utf-8", errors="surrogateescape"), "utf-8"
 
 
@@ -234,15 +346,32 @@ def csv_records(path: str | Path, encoding: str | None = None, delimiter: str | 
                 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     "(header, iterator of (1-based record number, fields)) for a CSV export, any common encoding and delimiter."
     text, _ = decode_bytes(Path(path).read_bytes(), encoding)
+    text = text.replace("\x00", "")  # NUL bytes: the csv module refuses them; they carry nothing
     first = text.split("\n", 1)[0]
     delim = delimiter or sniff_delimiter(first)
+    csv.field_size_limit(2**31 - 1)  # the default 128 KiB limit kills a whole file; oversized rows are quarantined
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    header = [h.strip() for h in next(reader, [])]
+    try:
+        header = [h.strip() for h in next(reader, [])]
+    except csv.Error as e:
+        raise InputError(f"{path}: the header line cannot be read as CSV ({e})", hint="is this a CSV export?") from None
 
     def rows():
-        for n, fields in enumerate(reader, start=1):
+        n = 0
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:  # a broken record: pass it on as one field the reader will quarantine
+                n += 1
+                yield n, [f"<unreadable CSV record: {e}>"]
+                continue
+            n += 1
             if fields and any(f.strip() for f in fields):
                 yield n, fields
+            else:
+                yield n, []  # a blank row: counted (and quarantined as blank) by the reader
     return header, rows()
 
 # %% ../notebooks/03b_xapi.ipynb #76bd68b1
@@ -312,35 +441,42 @@ def read_xapi(path: str | Path, config: StudyConfig | None = None, batch_size: i
     records: list[dict] = []
     quarantine: list[dict] = []
     checked = pages = False
+    fields_seen: set[str] = set()
+    single_doc = False
     for n, page, err, raw in _xapi_pages(path):
+        single_doc = raw == ""  # iter_json gives a whole JSON document no raw line
         if err:
             quarantine.append(quarantine_record(n, "record", err, raw))
             continue
         pages = True
         inc = page["includes"] if isinstance(page["includes"], dict) else {}
-        for u in inc.get("users") or []:
+        if not isinstance(page["data"], list):
+            page["data"] = [page["data"]]
+        for u in (inc.get("users") if isinstance(inc.get("users"), list) else []):
             if isinstance(u, dict) and u.get("id") is not None:
                 users[str(u["id"])] = u
         tweets = [t for t in page["data"] if isinstance(t, dict)]
-        if not checked and tweets:
+        if tweets:
             checked = True
-            if not any("created_at" in t for t in tweets) or not any("author_id" in t for t in tweets):
-                raise ValueError(f"{path}: X API tweets lack created_at/author_id; {XAPI_FIELDS_HINT}")
-        extra = [t for t in inc.get("tweets") or [] if isinstance(t, dict)]
+            fields_seen |= {f for t in tweets for f in ("created_at", "author_id") if f in t}
+        extra = [t for t in (inc.get("tweets") if isinstance(inc.get("tweets"), list) else []) if isinstance(t, dict)]
         for i, tw in enumerate(page["data"]):
-            rec, q = _tweet_record(tw, n, users, find, seen)
+            rec, q = safe_record(_tweet_record, n, tw, tw, n, users, find, seen)
             records.append(rec) if rec else quarantine.append(q)
         for tw in extra:
             if str(tw.get("id")) in seen:
                 continue
-            rec, q = _tweet_record(tw, n, users, find, seen)
+            rec, q = safe_record(_tweet_record, n, tw, tw, n, users, find, seen)
             records.append(rec) if rec else quarantine.append(q)
         if len(records) >= batch_size:
             yield make_batch(records, path, quarantine)
             records, quarantine = [], []
-    if not pages:
-        raise ValueError(f"{path}: no tweets found; expected an X API v2 response {{'data': [tweets], 'includes': {{...}}}} "
-                         "or JSONL of pages or tweets")
+    if checked and fields_seen != {"created_at", "author_id"}:  # the export was requested without these fields
+        raise InputError(f"{path}: no X API tweet has {sorted({'created_at', 'author_id'} - fields_seen)}",
+                         hint=XAPI_FIELDS_HINT)
+    if not pages and (not quarantine or single_doc):  # one JSON document that is no X API page: not this format
+        raise InputError(f"{path}: no tweets found", hint="expected an X API v2 response {'data': [tweets], "
+                         "'includes': {...}} or JSONL of pages or tweets")
     if records or quarantine or not checked:
         yield make_batch(records, path, quarantine)
 

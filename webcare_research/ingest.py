@@ -30,9 +30,9 @@ from .signals import extract_agent
 from .threads import build_threads, org_handles
 
 # %% auto #0
-__all__ = ['ADAPTER_MODULES', 'REQUIRED_COLUMNS', 'MissingColumnsError', 'load_adapters', 'to_utc', 'normalise_batch',
-           'split_duplicates', 'resolve_roles', 'pseudonymise_texts_fast', 'pseudonymise_rows', 'conversation_ids',
-           'IngestResult', 'ingest_frames', 'validate_in_blocks', 'ingest']
+__all__ = ['ADAPTER_MODULES', 'REQUIRED_COLUMNS', 'RELEASE_ROWS', 'MissingColumnsError', 'load_adapters', 'to_utc',
+           'normalise_batch', 'split_duplicates', 'resolve_roles', 'pseudonymise_texts_fast', 'pseudonymise_rows',
+           'conversation_ids', 'IngestResult', 'ingest_frames', 'validate_in_blocks', 'ingest']
 
 # %% ../notebooks/03_ingest.ipynb #d7977f2e
 ADAPTER_MODULES = ["adapters_twcs", "adapters_xapi", "adapters_conversations", "adapters_reviews",
@@ -456,7 +456,8 @@ def _ingest(inputs, fmt, cfg, progress) -> IngestResult:
     parts, qparts, files = _read_all(inputs, fmt, cfg, progress)
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*REQUIRED_COLUMNS, "author_id", "source_file"])
     del parts
-    _release()
+    big = len(rows) >= RELEASE_ROWS  # handing memory back costs ~50 ms a time: only worth it for large corpora
+    _release(big)
     rows, qdup, dup_files = split_duplicates(rows)
     quarantine = pd.concat([quarantine_frame(q.to_dict("records")) if not len(q) else q.astype({"source_row": "Int64"})
                             for q in [*qparts, qdup]], ignore_index=True)[QUARANTINE_COLUMNS]
@@ -470,7 +471,7 @@ def _ingest(inputs, fmt, cfg, progress) -> IngestResult:
             agent[todo] = extract_agent(rows.text[todo]).to_numpy()
         rows["agent"] = agent
     rows = pseudonymise_rows(rows, cfg)
-    _release()
+    _release(big)
     parents = _arrow(rows["in_reply_to_id"]) if "in_reply_to_id" in rows else pa.nulls(len(rows), pa.large_string())
     parents = pc.utf8_trim_whitespace(parents)
     rows["in_reply_to_id"] = _strings(pc.if_else(pc.equal(parents, ""), pa.scalar(None, parents.type), parents), rows.index)
@@ -479,9 +480,9 @@ def _ingest(inputs, fmt, cfg, progress) -> IngestResult:
     rows = rows[[c for c in MENTION_COLUMNS if c in rows] + [c for c in rows.columns if c not in MENTION_COLUMNS and not str(c).startswith("_")]]
     mentions = _one_chunk(coerce_mentions(rows.reset_index(drop=True)))
     del rows
-    _release()
+    _release(big)
     threads = build_threads(mentions, cfg)
-    _release()
+    _release(big)
     cust = (mentions.author_role == "customer").to_numpy()
     # the thread table's rows are the customer rows in order: its organisation decision is written back by position
     back = _arrow(threads.organisation).take(pa.array(np.cumsum(cust) - 1, mask=~cust))
@@ -512,8 +513,13 @@ def _one_chunk(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _release() -> None:
+RELEASE_ROWS = 200_000
+
+
+def _release(needed: bool = True) -> None:
     "Hand freed memory back to the system (Python objects, Arrow's pool, glibc's heap): keeps peak RSS down."
+    if not needed:
+        return
     gc.collect()
     pa.default_memory_pool().release_unused()
     try:
