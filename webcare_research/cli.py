@@ -144,10 +144,14 @@ def demo(out: Path = typer.Option(Path("data/raw/demo"), help="Folder for the ra
 def ingest(inputs: List[Path] = typer.Argument(..., help="Export files (twcs CSV, X API JSON, conversation JSON, Trustpilot, Google, Facebook, WhatsApp, mapped CSV/XLSX/JSONL)"),
            out: Path = typer.Option(..., "--out", help="Output folder, e.g. data/processed/<study>"),
            format: Optional[str] = typer.Option(None, "--format", help="Force a format instead of detecting it"),
-           config: Optional[Path] = typer.Option(None, "--config", help="study.yml")):
+           config: Optional[Path] = typer.Option(None, "--config", help="study.yml"),
+           keep_raw_quarantine: bool = typer.Option(False, "--keep-raw-quarantine",
+                                                    help="Keep quarantined rows as written (default: handles, ids, "
+                                                         "e-mail and phone numbers redacted)")):
     "Read exports into one pseudonymised mention table, a thread table, a quarantine and an ingest summary."
     from webcare_research.ingest import ingest as _ingest
-    summary = _guard(_ingest, list(inputs), out, fmt=format, config=_config(config))
+    summary = _guard(_ingest, list(inputs), out, fmt=format, config=_config(config),
+                     keep_raw_quarantine=keep_raw_quarantine)
     keys = ("input_rows", "ingested", "quarantined", "duplicates")
     typer.echo(" ".join(f"{k}={summary[k]}" for k in keys if k in summary) + f"  -> {out}")
 
@@ -168,13 +172,14 @@ def measure(processed: Path = typer.Argument(..., help="Folder written by `webca
         import pandas as pd
         from webcare_research.config import StudyConfig
         from webcare_research import service
-        mentions = pd.read_parquet(Path(processed) / "mentions.parquet")
-        threads = pd.read_parquet(Path(processed) / "threads.parquet")
+        from webcare_research.outputs import read_parquet
+        mentions = read_parquet(Path(processed) / "mentions.parquet")
+        threads = read_parquet(Path(processed) / "threads.parquet")
         ext = service.extended_measures(mentions, threads, cfg or StudyConfig())
         table = table.merge(ext, on=["organisation", "channel"], how="left")
         typer.echo(service.format_definitions())
-    out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False)
+    from webcare_research.outputs import write_table
+    write_table(table, out)  # formulas in organisation names or channels neutralised, written atomically
     _write_manifest(out.with_suffix(".manifest.json"), "measure", cfg, reply_rule=reply_rule, input=str(processed))
     first = [c for c in ("organisation", "channel", "inbound", "answered", "response_rate", "frt_median_min",
                          "frt_p90_min", "frt_mean_min", "frt_business_median_min") if c in table.columns]
@@ -212,7 +217,8 @@ def _write_manifest(path: Path, command: str, cfg, **extra) -> None:
     from webcare_research import __version__
     from webcare_research.config import StudyConfig
     data = {"command": command, "webcare_research": __version__, **extra, **(cfg or StudyConfig()).provenance()}
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    from webcare_research.outputs import write_json
+    write_json(path, data)
 
 # %% ../notebooks/11_cli.ipynb #aa4158ee
 @command

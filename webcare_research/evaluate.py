@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
+from .outputs import write_table
 from .message_types import MESSAGE_TYPES, TYPE_COLUMNS, predict_types, types_frame
 from .sentiment import LABELS, label_scores, score_texts
 
@@ -211,9 +212,9 @@ def evaluate_file(path, text_column: str = "text", label_column: str = "label", 
         files = {"table": out / f"evaluation_{task}.csv", "confusion": out / f"confusion_{task}.csv",
                  "plot": out / f"evaluation_{task}.png", "json": out / f"evaluation_{task}.json",
                  "predictions": out / f"predictions_{task}.csv"}
-        report_table(res).to_csv(files["table"], index=False)
-        res["confusion"].to_csv(files["confusion"])
-        res["predictions"].to_csv(files["predictions"], index=False)
+        write_table(report_table(res), files["table"])
+        write_table(res["confusion"], files["confusion"], index=True)
+        write_table(res["predictions"], files["predictions"])  # corpus text: formulas neutralised
         fig = plot_evaluation(res, f"{Path(path).name} — {task}: macro-F1 {res['macro_f1']:.3f} "
                                    f"vs majority baseline {res['baseline']['macro_f1']:.3f}")
         fig.savefig(files["plot"], dpi=120)

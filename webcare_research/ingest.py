@@ -24,13 +24,14 @@ from tqdm.auto import tqdm
 
 from .config import StudyConfig, norm_handle
 from .formats import FORMATS, QUARANTINE_COLUMNS, Format, UnknownFormatError, detect_format, quarantine_frame
-from .privacy import EMAIL_RE, PHONE_RE, handle_replacer, pseudonyms
+from .outputs import write_json, write_parquet
+from .privacy import EMAIL_RE, PHONE_RE, handle_replacer, pseudonyms, redact_text
 from .schema import CHANNELS, MENTION_COLUMNS, PRIVATE_CHANNELS, ROLES, coerce_mentions, mention_schema_for
 from .signals import extract_agent
 from .threads import build_threads, org_handles
 
 # %% auto #0
-__all__ = ['ADAPTER_MODULES', 'REQUIRED_COLUMNS', 'RELEASE_ROWS', 'MissingColumnsError', 'load_adapters', 'to_utc',
+__all__ = ['ADAPTER_MODULES', 'REQUIRED_COLUMNS', 'RELEASE_ROWS', 'MARKER', 'MissingColumnsError', 'load_adapters', 'to_utc',
            'normalise_batch', 'split_duplicates', 'resolve_roles', 'pseudonymise_texts_fast', 'pseudonymise_rows',
            'conversation_ids', 'IngestResult', 'ingest_frames', 'validate_in_blocks', 'ingest']
 
@@ -436,8 +437,8 @@ def _read_all(inputs, fmt, cfg, progress):
 
 
 def ingest_frames(inputs: Iterable[str | Path], fmt: str | None = None, config: StudyConfig | None = None,
-                  progress: bool = False, arrow_strings: bool = False) -> IngestResult:
-    "Ingest export files into (mentions, quarantine, summary, threads) in memory."
+                  progress: bool = False, arrow_strings: bool = False, keep_raw_quarantine: bool = False) -> IngestResult:
+    "Ingest export files into (mentions, quarantine, summary, threads) in memory; quarantined raw rows redacted."
     cfg = config or StudyConfig()
     inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
     if not inputs:
@@ -446,13 +447,13 @@ def ingest_frames(inputs: Iterable[str | Path], fmt: str | None = None, config: 
     inputs = [p for p in inputs if not (Path(p).resolve() in seen or seen.add(Path(p).resolve()))]  # a file given twice is read once
     load_adapters()
     with pd.option_context("mode.string_storage", "pyarrow"):  # Arrow-backed strings: C++ string kernels, less memory
-        res = _ingest(inputs, fmt, cfg, progress)
+        res = _ingest(inputs, fmt, cfg, progress, keep_raw_quarantine)
     if not arrow_strings:
         res.mentions, res.threads = _python_strings(res.mentions), _python_strings(res.threads)
     return res
 
 
-def _ingest(inputs, fmt, cfg, progress) -> IngestResult:
+def _ingest(inputs, fmt, cfg, progress, keep_raw_quarantine: bool = False) -> IngestResult:
     parts, qparts, files = _read_all(inputs, fmt, cfg, progress)
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*REQUIRED_COLUMNS, "author_id", "source_file"])
     del parts
@@ -470,6 +471,11 @@ def _ingest(inputs, fmt, cfg, progress) -> IngestResult:
         if todo.any():
             agent[todo] = extract_agent(rows.text[todo]).to_numpy()
         rows["agent"] = agent
+    if len(quarantine) and cfg.pseudonymise and not keep_raw_quarantine:  # the quarantine is data too: no raw persons
+        private = rows.loc[rows.author_role != "organisation", "author_id"].dropna().astype(str).unique().tolist()
+        keep = set(org_handles(rows, cfg)) | {norm_handle(a) for a in rows.loc[rows.author_role == "organisation",
+                                                                              "author_id"].dropna().unique()}
+        quarantine["raw"] = redact_text(quarantine["raw"].astype(object), cfg.key, keep, private).astype(object)
     rows = pseudonymise_rows(rows, cfg)
     _release(big)
     parents = _arrow(rows["in_reply_to_id"]) if "in_reply_to_id" in rows else pa.nulls(len(rows), pa.large_string())
@@ -564,17 +570,22 @@ def _summary(mentions, quarantine, dup_files, files, unknown, cycles, threads) -
     return s
 
 
+MARKER = "ingest_summary.json"  # written last: a folder without it was interrupted (readers refuse it)
+
+
 def ingest(inputs: list[str | Path], out_dir: str | Path, fmt: str | None = None, config: StudyConfig | None = None,
-           progress: bool = True) -> dict:
-    "Ingest files and write mentions.parquet, threads.parquet, quarantine.parquet and ingest_summary.json to `out_dir`."
-    res = ingest_frames(inputs, fmt=fmt, config=config, progress=progress, arrow_strings=True)
+           progress: bool = True, keep_raw_quarantine: bool = False) -> dict:
+    """Ingest files and write mentions.parquet, threads.parquet, quarantine.parquet and ingest_summary.json to `out_dir`:
+    each file atomically, the summary (the completion marker) last; quarantined raw rows redacted unless asked."""
+    res = ingest_frames(inputs, fmt=fmt, config=config, progress=progress, arrow_strings=True,
+                        keep_raw_quarantine=keep_raw_quarantine)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    res.mentions.to_parquet(out / "mentions.parquet", index=False)
-    res.threads.to_parquet(out / "threads.parquet", index=False)
-    res.quarantine.to_parquet(out / "quarantine.parquet", index=False)
+    (out / MARKER).unlink(missing_ok=True)  # from here until the end the folder is incomplete, and says so
+    write_parquet(res.mentions, out / "mentions.parquet")
+    write_parquet(res.threads, out / "threads.parquet")
+    write_parquet(res.quarantine, out / "quarantine.parquet")
     # the run's decisions beside its counts: config hash, salt source (never the salt) and every default that was used
-    summary = {**res.summary, "provenance": (config or StudyConfig()).provenance()}
-    (out / "ingest_summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str),
-                                             encoding="utf-8")
+    write_json(out / MARKER, {**res.summary, "provenance": (config or StudyConfig()).provenance(),
+                              "quarantine_raw": "kept as written" if keep_raw_quarantine else "redacted"})
     return res.summary

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .config import StudyConfig
+from .outputs import read_parquet, require_complete
 from .threads import REPLY_RULES, build_threads
 
 # %% auto #0
@@ -90,9 +91,7 @@ def first_measures(threads: pd.DataFrame, config: StudyConfig | None = None, by=
 
 def measure_dir(processed_dir: str | Path, config: StudyConfig | None = None, reply_rule: str = "direct") -> pd.DataFrame:
     "First measures from an ingest output folder (threads.parquet, and mentions.parquet for the thread rule)."
-    d = Path(processed_dir)
-    if not (d / "threads.parquet").exists():
-        raise FileNotFoundError(f"{d}: no threads.parquet — run `webcare ingest ... --out {d}` first")
-    mentions = pd.read_parquet(d / "mentions.parquet") if reply_rule == "thread" else None
+    d = require_complete(processed_dir, "ingest_summary.json", "ingest")
+    mentions = read_parquet(d / "mentions.parquet") if reply_rule == "thread" else None
     cols = None if reply_rule == "thread" else ["organisation", "channel", "answered", "frt_min", "frt_business_min"]
-    return first_measures(pd.read_parquet(d / "threads.parquet", columns=cols), config, reply_rule=reply_rule, mentions=mentions)
+    return first_measures(read_parquet(d / "threads.parquet", columns=cols), config, reply_rule=reply_rule, mentions=mentions)

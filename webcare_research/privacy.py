@@ -17,7 +17,7 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['PSEUDONYM_PREFIX', 'HANDLE_RE', 'EMAIL_RE', 'PHONE_RE', 'pseudonym', 'pseudonyms', 'is_pseudonym',
-           'pseudonymise_series', 'handle_replacer', 'pseudonymise_text']
+           'pseudonymise_series', 'handle_replacer', 'pseudonymise_text', 'redact_text']
 
 # %% ../notebooks/02_privacy.ipynb #a5bba23e
 PSEUDONYM_PREFIX = "p_"
@@ -106,3 +106,32 @@ def pseudonymise_text(texts: pd.Series, key: bytes, keep: Iterable[str] = ()) ->
         return t
 
     return pd.Series([one(t) for t in texts.astype(object)], index=texts.index, dtype="string")
+
+
+_LONG_NUMBER_RE = re.compile(r"(?<![\w.:-])\d{5,}(?![\w.:])")
+
+
+def redact_text(texts: pd.Series, key: bytes, keep: Iterable[str] = (), private_ids: Iterable[str] = (),
+                long_numbers: bool = True) -> pd.Series:
+    """Text safe to keep beside the data (e.g. quarantined raw rows): private @handles pseudonymised, e-mail and phone
+    masked (as `pseudonymise_text`), every known private author id or name written out (a WhatsApp sender) replaced by
+    its pseudonym, and (`long_numbers`) every number of 5+ digits too: in a broken row nobody can tell which number is
+    a user id, so none is kept."""
+    out = pseudonymise_text(texts, key, keep)
+    if long_numbers:
+        out = out.map(lambda t: _LONG_NUMBER_RE.sub(lambda m: pseudonym(m.group(0), key), t) if isinstance(t, str) else t)
+    ids = sorted({str(i) for i in private_ids if isinstance(i, str) and len(str(i).strip()) >= 3 and not is_pseudonym(i)},
+                 key=len, reverse=True)
+    if not ids or not len(out):
+        return out
+    singles = {i: pseudonym(i, key) for i in ids if re.fullmatch(r"\w+", i)}
+    multi = [i for i in ids if i not in singles]
+    multi_re = re.compile("|".join(map(re.escape, multi))) if multi else None
+
+    def one(t):
+        if not isinstance(t, str):
+            return t
+        if multi_re is not None:
+            t = multi_re.sub(lambda m: pseudonym(m.group(0), key), t)
+        return re.sub(r"\w+", lambda m: singles.get(m.group(0), m.group(0)), t) if singles else t
+    return out.map(one)

@@ -7,6 +7,7 @@ Docs: https://github.com/webcare-research/webcare-research/report.html.md"""
 # %% ../notebooks/10_report.ipynb #135d3fbe
 from __future__ import annotations
 
+import contextlib
 import difflib
 import html
 import io
@@ -23,6 +24,7 @@ import pandas as pd
 
 from .config import StudyConfig, load_config, norm_handle, project_root
 from .errors import InputError, RenderError
+from .outputs import clean_html, clean_notebook, contained, read_parquet, require_complete, slugify, staged_folder, unique_slugs, write_json, write_table, write_text
 from .findings import MENTION_ONLY_NOTE, Findings, organisation_findings
 from .measures import DEFINITIONS, first_measures
 from .plots import benchmark_plot, chv_bars, km_figure, unanswered_heatmap
@@ -50,9 +52,8 @@ def template_path() -> Path:
 
 
 def slug(name: str) -> str:
-    "A file-name-safe, lower-case version of an organisation name."
-    s = re.sub(r"[^a-z0-9]+", "-", str(name).lower()).strip("-")
-    return s or "all"
+    "A file-name-safe, lower-case version of an organisation name (`outputs.slugify`)."
+    return slugify(name, "all")
 
 # %% ../notebooks/10_report.ipynb #80fa6403
 @dataclass
@@ -76,12 +77,10 @@ class ReportContext:
 def load_context(processed_dir: str | Path, config_path: str = "", organisation: str = "", study: str = "",
                  text_sample: int = 1000) -> ReportContext:
     "Read mentions/threads from an ingest folder; measures for one organisation ('' = all) and, for one, all findings."
-    d = Path(processed_dir)
-    if not (d / "threads.parquet").exists():
-        raise FileNotFoundError(f"{d}: no threads.parquet — run `webcare ingest ... --out {d}` first")
+    d = require_complete(processed_dir, "ingest_summary.json", "ingest")
     cfg = load_config(config_path) if config_path else StudyConfig(name=study or "study")
-    mentions = pd.read_parquet(d / "mentions.parquet")
-    threads = pd.read_parquet(d / "threads.parquet")
+    mentions = read_parquet(d / "mentions.parquet")
+    threads = read_parquet(d / "threads.parquet")
     if not organisation:
         return ReportContext(study or cfg.study, "", cfg, mentions, threads, first_measures(threads, cfg))
     organisation = resolve_organisation(organisation, threads["organisation"].dropna().unique(), d)
@@ -488,16 +487,15 @@ def write_sidecars(ctx: ReportContext, prefix: str) -> list[Path]:
     if not prefix:
         return []
     out = [Path(f"{prefix}_measures.csv"), Path(f"{prefix}_summary.json")]
-    ctx.measures.to_csv(out[0], index=False)
+    write_table(ctx.measures, out[0])
     summary = executive_summary(ctx.facts) if ctx.facts else summary_sentences(ctx.measures, ctx.organisation,
                                                                                 ctx.config.response_norm_minutes)
-    out[1].write_text(json.dumps({"study": ctx.study, "organisation": ctx.organisation, "summary": summary, "facts": ctx.facts,
-                                  "measures": json.loads(ctx.measures.to_json(orient="records")), "definitions": DEFINITIONS,
-                                  "notes": ctx.findings.notes if ctx.findings else {}},
-                                 ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    write_json(out[1], {"study": ctx.study, "organisation": ctx.organisation, "summary": summary, "facts": ctx.facts,
+                        "measures": json.loads(ctx.measures.to_json(orient="records")), "definitions": DEFINITIONS,
+                        "notes": ctx.findings.notes if ctx.findings else {}})
     if ctx.recommendations is not None:
         out.append(Path(f"{prefix}_recommendations.csv"))
-        ctx.recommendations.to_csv(out[-1], index=False)
+        write_table(ctx.recommendations, out[-1])
     return out
 
 # %% ../notebooks/10_report.ipynb #36e029ed
@@ -508,14 +506,13 @@ def _chromium() -> str | None:
     return next((p for p in CHROMIUM_PATHS if Path(p).exists()), None)
 
 
-def notebook_to_html(nb_path: str | Path, html_path: str | Path) -> Path:
-    "Convert an executed notebook to standalone HTML without input cells, images embedded."
+def notebook_to_html(nb_path: str | Path, html_path: str | Path, title: str = "Webcare-rapportage") -> Path:
+    "Convert an executed notebook to self-contained HTML (no input cells, images embedded, no scripts, titled)."
     from nbconvert import HTMLExporter
     import nbformat
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True)
     body, _ = exporter.from_notebook_node(nbformat.read(str(nb_path), as_version=4))
-    Path(html_path).write_text(body, encoding="utf-8")
-    return Path(html_path)
+    return write_text(html_path, clean_html(body, title))
 
 
 def html_to_pdf(html_path: str | Path, pdf_path: str | Path) -> Path:
@@ -561,34 +558,42 @@ def render_report(processed_dir: str | Path, out_dir: str | Path | None = None, 
                   organisation: str | None = None, formats: tuple[str, ...] = ("html",), template: str | Path | None = None,
                   sample_size: int = 10, text_sample: int = 1000, kernel_name: str = "python3") -> list[Path]:
     "Execute the organisation-report template per organisation with papermill and convert to HTML; returns written paths."
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-    processed = Path(processed_dir).resolve()
-    if not (processed / "threads.parquet").exists():
-        raise FileNotFoundError(f"{processed}: no threads.parquet — run `webcare ingest ... --out {processed}` first")
+    processed = require_complete(Path(processed_dir).resolve(), "ingest_summary.json", "ingest")
     bad = set(formats) - {"html", "pdf", "ipynb"}
     if bad:
         raise ValueError(f"unknown report formats {sorted(bad)}; use html, pdf")
     cfg = config if isinstance(config, StudyConfig) else load_config(config) if config else StudyConfig(name=processed.name)
-    out = Path(out_dir) if out_dir else project_root() / "reports" / cfg.study
-    out.mkdir(parents=True, exist_ok=True)
-    cfg_path = cfg.source_path
-    if not cfg_path:  # an in-memory config: hand it to the kernel as a file beside the reports
-        import yaml
-        cfg_path = str(out / "study.yml")
-        Path(cfg_path).write_text(yaml.safe_dump(cfg.to_dict(), sort_keys=False, allow_unicode=True), encoding="utf-8")
-    threads = pd.read_parquet(processed / "threads.parquet", columns=["organisation"])
-    known = threads["organisation"].dropna().unique()
+    # the study name is a name, never a path: reports/<slug> unless the user names the folder
+    out = Path(out_dir) if out_dir else contained(project_root() / "reports", slugify(cfg.study, "study"))
+    known = read_parquet(processed / "threads.parquet", columns=["organisation"])["organisation"].dropna().unique()
+    slugs = unique_slugs(known)  # "Brand Care" and "Brand.Care" get their own pages
     orgs = [resolve_organisation(organisation, known, processed)] if organisation else sorted(known)
-    if not orgs:  # e.g. a mention-only corpus without study.yml: say what cannot be computed and why
-        idx = out / "index.html"
-        idx.write_text(_index_html(cfg.study, [], note=NO_ORGANISATION_NOTE), encoding="utf-8")
-        return [idx]
     template = Path(template) if template else template_path()
+    # all organisations: render into a staging folder and swap it in whole (no stale or half-written pages);
+    # one organisation: its files are replaced one by one, the other pages stay
+    stage_ctx = staged_folder(out) if not organisation else contextlib.nullcontext(out)
+    with stage_ctx as target:
+        target.mkdir(parents=True, exist_ok=True)
+        cfg_path = cfg.source_path
+        if not cfg_path:  # an in-memory config: hand it to the kernel as a file beside the reports (never the salt)
+            import yaml
+            cfg_path = str(write_text(target / "study.yml", yaml.safe_dump(cfg.to_dict(), sort_keys=False,
+                                                                             allow_unicode=True)))
+        if not orgs:  # e.g. a mention-only corpus without study.yml: say what cannot be computed and why
+            return [write_text(target / "index.html", _index_html(cfg.study, [], note=NO_ORGANISATION_NOTE))]
+        written = _render_all(orgs, slugs, target, processed, cfg, cfg_path, template, formats, sample_size,
+                              text_sample, kernel_name, final=out)
+    return [out / p.relative_to(target) for p in written] if target != out else written
+
+
+def _render_all(orgs, slugs, target: Path, processed: Path, cfg: StudyConfig, cfg_path: str, template: Path,
+                formats, sample_size: int, text_sample: int, kernel_name: str, final: Path) -> list[Path]:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
     written: list[Path] = []
     index: list[tuple[str, str]] = []
     for org in orgs:
-        base = out / slug(org)
+        base = target / slugs[org]
         nb_out = base.with_suffix(".ipynb")
         params = {"processed_dir": str(processed), "study": cfg.study, "organisation": org,
                   "config_path": str(Path(cfg_path).resolve()), "sample_size": int(sample_size), "text_sample": int(text_sample),
@@ -611,18 +616,17 @@ def render_report(processed_dir: str | Path, out_dir: str | Path | None = None, 
                 os.environ.pop("WEBCARE_SALT", None)
             else:
                 os.environ["WEBCARE_SALT"] = saved
-        written.append(nb_out)
+        written.append(clean_notebook(nb_out, rename={str(target.resolve()): str(final.resolve())}))
         written += [p for p in (Path(f"{base}_measures.csv"), Path(f"{base}_recommendations.csv"), Path(f"{base}_summary.json"))
                     if p.exists()]
         if "html" in formats or "pdf" in formats:
-            written.append(notebook_to_html(nb_out, base.with_suffix(".html")))
+            title = f"Webcare-rapportage {org} — studie {cfg.study}"
+            written.append(notebook_to_html(nb_out, base.with_suffix(".html"), title=title))
             side = Path(f"{base}_summary.json")
             facts = json.loads(side.read_text(encoding="utf-8")).get("facts") if side.exists() else None
             index.append((org, base.with_suffix(".html").name, facts))
         if "pdf" in formats:
             written.append(html_to_pdf(base.with_suffix(".html"), base.with_suffix(".pdf")))
     if index:
-        idx = out / "index.html"
-        idx.write_text(_index_html(cfg.study, index), encoding="utf-8")
-        written.append(idx)
+        written.append(write_text(target / "index.html", _index_html(cfg.study, index)))
     return written

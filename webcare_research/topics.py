@@ -27,6 +27,7 @@ from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP_WORDS
 
 from .config import StudyConfig, load_config, norm_handle
+from .outputs import write_table
 from .privacy import pseudonymise_text
 # the back-end classes too: models saved before the embeddings had their own module refer to them as topics.<class>
 from .topic_embeddings import LocalModelEmbedder, TfidfSvdEmbedder, make_embedder
@@ -463,14 +464,14 @@ def topics_file(input: str | Path, out_dir: str | Path, text_column: str = "text
                                    index=df.index, dtype="string")
     res.columns = [str(c) for c in res.columns]
     res.to_parquet(out / "assignments.parquet", index=False)
-    model.topic_table_.to_csv(out / "topics.csv", index=False)
+    write_table(model.topic_table_, out / "topics.csv")  # example messages: formulas neutralised
     save_model(model, out / "model")
     threads_path = Path(input).with_name("threads.parquet")
     threads = pd.read_parquet(threads_path) if "author_role" in df.columns and threads_path.exists() else None
     views = topic_views(res, threads)
     for name, v in views.items():
         (out / "views").mkdir(exist_ok=True)
-        v.to_csv(out / "views" / f"{name}.csv", index=False)
+        write_table(v, out / "views" / f"{name}.csv")
     save_topic_figures(model.topic_table_, views, out)
     card = {"input": str(input), "text_column": text_column, "lang": lang, "n_rows": len(df),
             "n_modelled": int(len(rows)), "views": sorted(views), **model.card()}
