@@ -36,8 +36,10 @@ def test_thread_rule_from_dir(processed):
 
 
 def test_measure_dir_without_ingest(tmp_path):
-    with pytest.raises(FileNotFoundError, match="webcare ingest"):
+    from webcare_research.errors import InputError
+    with pytest.raises(InputError, match="ingest did not complete") as e:
         measure_dir(tmp_path)
+    assert "webcare ingest" in e.value.hint
 
 
 def test_by_channel_only(processed):

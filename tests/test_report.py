@@ -149,6 +149,7 @@ def test_not_available_guards(tiny_study, tmp_path):
     m = pd.read_parquet(processed / "mentions.parquet")
     m[m.author_role != "organisation"].to_parquet(d / "mentions.parquet")
     shutil.copy(processed / "threads.parquet", d / "threads.parquet")
+    shutil.copy(processed / "ingest_summary.json", d / "ingest_summary.json")
     ctx = report.load_context(d, str(cfg), "Voltera", "demo", text_sample=0)
     assert ctx.findings.quality is None and report.quality_figure(ctx) is None
     assert "Kwaliteit van de reacties niet beschikbaar" in report.quality_html(ctx)

@@ -194,3 +194,59 @@ def test_interrupted_report_keeps_the_previous_complete_set(hostile_study, tmp_p
     assert _snapshot(out) == first  # the previous complete set is untouched
     assert webcare("report", d / "p", "--config", study, "--text-sample", "0", "--out", out).returncode == 0
     assert _snapshot(out) == first  # and a re-run gives the same bytes
+
+
+_BLOB_RE = re.compile(rb"[A-Za-z0-9+/=\\n]{200,}")  # embedded images (base64): random digits, not identifiers
+
+
+def _scan(files: list[Path], needles: set[str]) -> list[str]:
+    leaks = []
+    for p in files:
+        data = pd.read_parquet(p).to_csv().encode() if p.suffix == ".parquet" else _BLOB_RE.sub(b"", p.read_bytes())
+        for n in needles:
+            if re.search(rb"(?<![\w@])@?" + re.escape(n.encode()) + rb"(?!\w)", data):
+                leaks.append(f"{p.name}: {n}")
+    return leaks
+
+
+def test_leak_scan_twcs_sample_study(shared_data, tmp_path):
+    "ingest, measure, report and topics on the real twcs sample: no raw customer id or handle in any output."
+    src = shared_data / "twcs_sample" / "sample.csv"
+    rows = list(csv.DictReader(open(src, newline="", encoding="utf-8")))
+    customers = {r["author_id"] for r in rows if r["inbound"] == "True"}
+    assert len(customers) > 20
+    assert webcare("init", tmp_path / "s").returncode == 0
+    study = tmp_path / "s" / "study.yml"
+    steps = [("ingest", src, "--out", tmp_path / "p", "--config", study),
+             ("measure", tmp_path / "p", "--out", tmp_path / "m.csv", "--config", study),
+             ("report", tmp_path / "p", "--out", tmp_path / "r", "--config", study, "--organisation", "AppleSupport",
+              "--text-sample", "50"),
+             ("topics", tmp_path / "p" / "mentions.parquet", "--out", tmp_path / "t", "--config", study)]
+    for args in steps:
+        r = webcare(*args)
+        assert r.returncode == 0, (args[0], r.stderr)
+    files = [p for p in tmp_path.rglob("*") if p.is_file() and ".webcare-secrets" not in p.name and p != study]
+    assert len(files) > 10
+    assert not _scan(files, customers)
+
+
+def test_leak_scan_whatsapp_study(fixtures, tmp_path):
+    "A WhatsApp study: the customers' sender names appear in no output (quarantine included)."
+    chats = [fixtures / "adapters" / "whatsapp_android_nl.txt", fixtures / "adapters" / "whatsapp_ios_en.txt"]
+    senders = set()
+    for c in chats:
+        senders |= set(re.findall(r"(?:\] | - )([A-Z][a-z]+ [A-Z][a-z]+): ", c.read_text(encoding="utf-8")))
+    org_names = {"Belnet Klantenservice", "Belnet Support", "Belnet WhatsApp"}
+    customers = senders - org_names
+    assert customers, senders
+    (tmp_path / "study.yml").write_text("name: wa\ntimezone: Europe/Amsterdam\nsalt: leak-test-salt\norganisations:\n"
+                                        "  - name: Belnet\n    account_ids: ['Belnet Klantenservice', 'Belnet Support', "
+                                        "'Belnet WhatsApp']\n")
+    study = tmp_path / "study.yml"
+    for args in (("ingest", *chats, "--out", tmp_path / "p", "--config", study),
+                 ("measure", tmp_path / "p", "--out", tmp_path / "m.csv", "--config", study),
+                 ("report", tmp_path / "p", "--out", tmp_path / "r", "--config", study, "--text-sample", "0")):
+        r = webcare(*args)
+        assert r.returncode == 0, (args[0], r.stderr)
+    files = [p for p in tmp_path.rglob("*") if p.is_file() and p != study]
+    assert not _scan(files, customers)

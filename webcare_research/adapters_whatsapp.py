@@ -125,9 +125,6 @@ def read_whatsapp(path: str | Path, config: StudyConfig | None = None) -> Iterat
     text, _ = decode_bytes(path.read_bytes())
     entries, quar = _parse_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     if not entries:
-        if quar:  # lines, but none time-stamped: all of them are in the quarantine, nothing is lost
-            yield make_batch([], path, quar, tz=cfg.tz)
-            return
         raise InputError(f"{path}: no WhatsApp messages found", hint="expected lines like '05-01-2026 09:12 - Name: text' "
                          "(Android) or '[05-01-2026 09:12:33] Name: text' (iOS)")
     order = infer_dayfirst([(e["date"], e["ampm"]) for e in entries], cfg.language)
