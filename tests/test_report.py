@@ -10,7 +10,7 @@ import papermill as pm
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from webcare_research import report
+from webcare_research import render, report
 from webcare_research.config import load_config, norm_handle
 from webcare_research.demo import write_demo
 from webcare_research.privacy import is_pseudonym
@@ -58,7 +58,7 @@ def tiny_study(tmp_path_factory, fixtures):
 def rendered(tiny_study, tmp_path_factory):
     processed, cfg = tiny_study
     out = tmp_path_factory.mktemp("reports")
-    paths = report.render_report(processed, out_dir=out, config=cfg, organisation="Voltera", sample_size=20, text_sample=300)
+    paths = render.render_report(processed, out_dir=out, config=cfg, organisation="Voltera", sample_size=20, text_sample=300)
     return out, paths
 
 
@@ -162,7 +162,7 @@ def test_failing_cell_raises_clear_error(tiny_study, fixtures, tmp_path):
     processed, cfg = tiny_study
     from webcare_research.errors import RenderError
     with pytest.raises(RenderError) as e:
-        report.render_report(processed, out_dir=tmp_path, config=cfg, organisation="Voltera",
+        render.render_report(processed, out_dir=tmp_path, config=cfg, organisation="Voltera",
                              template=fixtures / "report" / "failing_template.ipynb")
     assert isinstance(e.value.__cause__, PapermillExecutionError) and e.value.exit_code == 4
     msg = str(e.value) + " " + (e.value.hint or "")
@@ -174,13 +174,13 @@ def test_failing_cell_raises_clear_error(tiny_study, fixtures, tmp_path):
 def test_unknown_organisation_and_format(tiny_study, tmp_path):
     processed, cfg = tiny_study
     with pytest.raises(ValueError, match="unknown report formats"):
-        report.render_report(processed, out_dir=tmp_path, config=cfg, formats=("docx",))
+        render.render_report(processed, out_dir=tmp_path, config=cfg, formats=("docx",))
     with pytest.raises(ValueError, match="not in"):
         report.load_context(processed, str(cfg), "Nonexistent BV")
 
 
-@pytest.mark.skipif(report._chromium() is None, reason="headless chromium not installed")
+@pytest.mark.skipif(render._chromium() is None, reason="headless chromium not installed")
 def test_pdf(rendered):
     out, _ = rendered
-    pdf = report.html_to_pdf(out / "voltera.html", out / "voltera.pdf")
+    pdf = render.html_to_pdf(out / "voltera.html", out / "voltera.pdf")
     assert pdf.read_bytes()[:4] == b"%PDF"

@@ -197,7 +197,7 @@ def report(processed: Path = typer.Argument(..., help="Folder written by `webcar
                                            help="Customer messages (whole conversations) scored for message types "
                                                 "and sentiment when the corpus is not enriched; 0 skips that section")):
     "Render the organisation report(s) with papermill into HTML."
-    from webcare_research.report import render_report
+    from webcare_research.render import render_report
     formats = ("html", "pdf") if pdf else ("html",)
     paths = _guard(render_report, processed, out_dir=out, config=_config(config),
                    organisation=organisation, formats=formats, text_sample=text_sample)

@@ -7,14 +7,11 @@ Docs: https://github.com/webcare-research/webcare-research/report.html.md"""
 # %% ../notebooks/10_report.ipynb #135d3fbe
 from __future__ import annotations
 
-import contextlib
 import difflib
 import html
 import io
 import json
-import os
 import re
-import subprocess
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +20,8 @@ from typing import Iterable
 import pandas as pd
 
 from .config import StudyConfig, load_config, norm_handle, project_root
-from .errors import InputError, RenderError
-from .outputs import clean_html, clean_notebook, contained, read_parquet, require_complete, slugify, staged_folder, unique_slugs, write_json, write_table, write_text
+from .errors import InputError
+from .outputs import read_parquet, require_complete, slugify, write_json, write_table
 from .findings import MENTION_ONLY_NOTE, Findings, organisation_findings
 from .measures import DEFINITIONS, first_measures
 from .plots import benchmark_plot, chv_bars, km_figure, unanswered_heatmap
@@ -34,13 +31,13 @@ from .recommendations import (PERIOD_LABELS, channel_norms, hours_nl, minutes_nl
 from .service import DEFINITIONS_ALL as SERVICE_DEFINITIONS
 
 # %% auto #0
-__all__ = ['REPORT_PARAMETERS', 'MONTHS_NL', 'STYLE', 'CHROMIUM_PATHS', 'NO_ORGANISATION_NOTE', 'template_path', 'slug',
-           'ReportContext', 'load_context', 'resolve_organisation', 'date_nl', 'executive_summary', 'summary_sentences',
-           'html_table', 'paragraphs_html', 'note_html', 'display_text', 'style_html', 'title_html', 'kpi_html',
-           'summary_html', 'recommendations_html', 'benchmark_html', 'channels_html', 'coverage_html', 'handoff_html',
-           'quality_html', 'policy_html', 'measures_html', 'definitions_html', 'inbound_sample',
-           'organisation_accounts', 'sample_html', 'figure_image', 'benchmark_figure', 'survival_figure',
-           'unanswered_figure', 'quality_figure', 'write_sidecars', 'notebook_to_html', 'html_to_pdf', 'render_report']
+__all__ = ['REPORT_PARAMETERS', 'MONTHS_NL', 'STYLE', 'template_path', 'slug', 'ReportContext', 'load_context',
+           'resolve_organisation', 'date_nl', 'executive_summary', 'summary_sentences', 'html_table', 'paragraphs_html',
+           'note_html', 'display_text', 'style_html', 'title_html', 'kpi_html', 'summary_html', 'recommendations_html',
+           'benchmark_html', 'channels_html', 'coverage_html', 'handoff_html', 'quality_html', 'policy_html',
+           'measures_html', 'definitions_html', 'inbound_sample', 'organisation_accounts', 'sample_html',
+           'figure_image', 'benchmark_figure', 'survival_figure', 'unanswered_figure', 'quality_figure',
+           'write_sidecars']
 
 # %% ../notebooks/10_report.ipynb #ba48dce5
 REPORT_PARAMETERS = ("processed_dir", "study", "organisation", "config_path", "sample_size", "text_sample", "sidecar_prefix")
@@ -497,136 +494,3 @@ def write_sidecars(ctx: ReportContext, prefix: str) -> list[Path]:
         out.append(Path(f"{prefix}_recommendations.csv"))
         write_table(ctx.recommendations, out[-1])
     return out
-
-# %% ../notebooks/10_report.ipynb #36e029ed
-CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-
-
-def _chromium() -> str | None:
-    return next((p for p in CHROMIUM_PATHS if Path(p).exists()), None)
-
-
-def notebook_to_html(nb_path: str | Path, html_path: str | Path, title: str = "Webcare-rapportage") -> Path:
-    "Convert an executed notebook to self-contained HTML (no input cells, images embedded, no scripts, titled)."
-    from nbconvert import HTMLExporter
-    import nbformat
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(str(nb_path), as_version=4))
-    return write_text(html_path, clean_html(body, title))
-
-
-def html_to_pdf(html_path: str | Path, pdf_path: str | Path) -> Path:
-    "Print an HTML file to PDF with headless Chromium (needs /usr/bin/chromium)."
-    exe = _chromium()
-    if exe is None:
-        raise RuntimeError(f"PDF output needs headless Chromium (looked for {', '.join(CHROMIUM_PATHS)}); use HTML instead")
-    subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", f"--print-to-pdf={Path(pdf_path).resolve()}",
-                    Path(html_path).resolve().as_uri()], check=True, capture_output=True, timeout=120)
-    return Path(pdf_path)
-
-
-def _package_parent() -> Path:
-    "The folder holding this `webcare_research` package: the kernel starts there, so it imports the same code."
-    import webcare_research
-    return Path(webcare_research.__file__).resolve().parent.parent
-
-
-NO_ORGANISATION_NOTE = (
-    "Er is geen organisatie gevonden in dit corpus: het bevat geen berichten van een organisatie (alleen vermeldingen "
-    "door klanten) en er is geen study.yml die organisaties en hun accounts noemt. Responspercentage, reactietijden, "
-    "servicelevels en antwoordkwaliteit kunnen daarom niet worden berekend. Noem de organisaties met hun @handles onder "
-    "`organisations:` in study.yml (`webcare init` maakt een voorbeeld) en voer ingest opnieuw uit. / No organisation "
-    "was found: the corpus has no organisation messages and no study.yml names the organisations, so response rate, "
-    "response times, service levels and reply quality cannot be computed.")
-
-
-def _index_html(study: str, entries: list[tuple], note: str | None = None) -> str:
-    "Index page: one line per organisation report (name, link, and the headline numbers when its facts are given)."
-    items = []
-    for name, href, *facts in entries:
-        f = facts[0] if facts and facts[0] else None
-        nums = (f" — {pct_nl(f['response_rate'])} beantwoord, mediane eerste reactie {minutes_nl(f['km_median_min'])}, "
-                f"{pct_nl(f['service_level'])} binnen {minutes_nl(f['norm_min'])}") if f else ""
-        items.append(f'<li><a href="{html.escape(href, quote=True)}">{html.escape(name)}</a>{html.escape(nums)}</li>')
-    return (f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>Webcare-rapportages {html.escape(study)}</title>"
-            f"<style>body{{font-family:Helvetica,Arial,sans-serif;max-width:900px;margin:2em auto}}li{{margin:.4em 0}}</style>"
-            f"</head><body><h1>Webcare-rapportages — studie {html.escape(study)}</h1>"
-            + (note_html(note) if note else "") + f"<ul>{''.join(items)}</ul></body></html>")
-
-# %% ../notebooks/10_report.ipynb #8c8c00ff
-def render_report(processed_dir: str | Path, out_dir: str | Path | None = None, config: StudyConfig | str | Path | None = None,
-                  organisation: str | None = None, formats: tuple[str, ...] = ("html",), template: str | Path | None = None,
-                  sample_size: int = 10, text_sample: int = 1000, kernel_name: str = "python3") -> list[Path]:
-    "Execute the organisation-report template per organisation with papermill and convert to HTML; returns written paths."
-    processed = require_complete(Path(processed_dir).resolve(), "ingest_summary.json", "ingest")
-    bad = set(formats) - {"html", "pdf", "ipynb"}
-    if bad:
-        raise ValueError(f"unknown report formats {sorted(bad)}; use html, pdf")
-    cfg = config if isinstance(config, StudyConfig) else load_config(config) if config else StudyConfig(name=processed.name)
-    # the study name is a name, never a path: reports/<slug> unless the user names the folder
-    out = Path(out_dir) if out_dir else contained(project_root() / "reports", slugify(cfg.study, "study"))
-    known = read_parquet(processed / "threads.parquet", columns=["organisation"])["organisation"].dropna().unique()
-    slugs = unique_slugs(known)  # "Brand Care" and "Brand.Care" get their own pages
-    orgs = [resolve_organisation(organisation, known, processed)] if organisation else sorted(known)
-    template = Path(template) if template else template_path()
-    # all organisations: render into a staging folder and swap it in whole (no stale or half-written pages);
-    # one organisation: its files are replaced one by one, the other pages stay
-    stage_ctx = staged_folder(out) if not organisation else contextlib.nullcontext(out)
-    with stage_ctx as target:
-        target.mkdir(parents=True, exist_ok=True)
-        cfg_path = cfg.source_path
-        if not cfg_path:  # an in-memory config: hand it to the kernel as a file beside the reports (never the salt)
-            import yaml
-            cfg_path = str(write_text(target / "study.yml", yaml.safe_dump(cfg.to_dict(), sort_keys=False,
-                                                                             allow_unicode=True)))
-        if not orgs:  # e.g. a mention-only corpus without study.yml: say what cannot be computed and why
-            return [write_text(target / "index.html", _index_html(cfg.study, [], note=NO_ORGANISATION_NOTE))]
-        written = _render_all(orgs, slugs, target, processed, cfg, cfg_path, template, formats, sample_size,
-                              text_sample, kernel_name, final=out)
-    return [out / p.relative_to(target) for p in written] if target != out else written
-
-
-def _render_all(orgs, slugs, target: Path, processed: Path, cfg: StudyConfig, cfg_path: str, template: Path,
-                formats, sample_size: int, text_sample: int, kernel_name: str, final: Path) -> list[Path]:
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-    written: list[Path] = []
-    index: list[tuple[str, str]] = []
-    for org in orgs:
-        base = target / slugs[org]
-        nb_out = base.with_suffix(".ipynb")
-        params = {"processed_dir": str(processed), "study": cfg.study, "organisation": org,
-                  "config_path": str(Path(cfg_path).resolve()), "sample_size": int(sample_size), "text_sample": int(text_sample),
-                  "sidecar_prefix": str(base.resolve())}
-        for stale in (Path(f"{base}_measures.csv"), Path(f"{base}_recommendations.csv"), Path(f"{base}_summary.json")):
-            stale.unlink(missing_ok=True)
-        salt, source = cfg.salt_source()
-        saved = os.environ.get("WEBCARE_SALT")
-        if source != "public default":  # the kernel pseudonymises with the study's salt; never written to a file
-            os.environ["WEBCARE_SALT"] = salt
-        try:
-            pm.execute_notebook(str(template), str(nb_out), parameters=params, kernel_name=kernel_name,
-                                progress_bar=False, cwd=str(_package_parent()))
-        except PapermillExecutionError as e:
-            raise RenderError(f"organisation report for {org!r} failed in cell {e.cell_index} (execution count "
-                              f"{e.exec_count}): {e.ename}: {' '.join(str(e.evalue).split())[:300]}",
-                              hint=f"the partial notebook is {nb_out}; rerun with --debug for the traceback") from e
-        finally:
-            if saved is None:
-                os.environ.pop("WEBCARE_SALT", None)
-            else:
-                os.environ["WEBCARE_SALT"] = saved
-        written.append(clean_notebook(nb_out, rename={str(target.resolve()): str(final.resolve())}))
-        written += [p for p in (Path(f"{base}_measures.csv"), Path(f"{base}_recommendations.csv"), Path(f"{base}_summary.json"))
-                    if p.exists()]
-        if "html" in formats or "pdf" in formats:
-            title = f"Webcare-rapportage {org} — studie {cfg.study}"
-            written.append(notebook_to_html(nb_out, base.with_suffix(".html"), title=title))
-            side = Path(f"{base}_summary.json")
-            facts = json.loads(side.read_text(encoding="utf-8")).get("facts") if side.exists() else None
-            index.append((org, base.with_suffix(".html").name, facts))
-        if "pdf" in formats:
-            written.append(html_to_pdf(base.with_suffix(".html"), base.with_suffix(".pdf")))
-    if index:
-        written.append(write_text(target / "index.html", _index_html(cfg.study, index)))
-    return written
