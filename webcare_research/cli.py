@@ -1,4 +1,4 @@
-"""`webcare` — every pipeline step runnable from the shell: `demo`, `ingest`, `measure`, `report`, `enrich`, `evaluate`, `quality`, `topics`.
+"""`webcare` — every pipeline step runnable from the shell: `init`, `demo`, `ingest`, `measure`, `report`, `enrich`, `evaluate`, `quality`, `topics`.
 
 Docs: https://github.com/webcare-research/webcare-research/cli.html.md"""
 
