@@ -8,13 +8,14 @@ Docs: https://github.com/webcare-research/webcare-research/outputs.html.md"""
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import re
 import shutil
 import unicodedata
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import pandas as pd
 
@@ -35,6 +36,8 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     try:
         yield tmp
         os.replace(tmp, path)
+        for left in path.parent.glob(f".{glob.escape(path.name)}.tmp-*"):  # left by a process killed mid-write
+            left.unlink(missing_ok=True)
         _fault_point()
     finally:
         if tmp.exists():
