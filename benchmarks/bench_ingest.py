@@ -124,9 +124,9 @@ def peak_rss_mb() -> float:
 def run_workbench(path: Path, out: Path) -> pd.DataFrame:
     from webcare_research.ingest import ingest
     from webcare_research.measures import measure_dir
-    s = ingest([path], out, progress=False)
+    s = ingest([path], out, config=_dutch_study(), progress=False)
     assert s["counts_add_up"], s
-    return measure_dir(out)
+    return measure_dir(out, _dutch_study())
 
 
 def run_naive(path: Path) -> pd.DataFrame:
@@ -146,7 +146,7 @@ def run_naive(path: Path) -> pd.DataFrame:
     t = t[t.organisation.notna()].copy()
     t["answered"] = t.reply_at.notna()
     t["frt"] = (t.reply_at - t.created_at).dt.total_seconds() / 60
-    t["frt_b"] = business_minutes(t.created_at, t.reply_at, StudyConfig())
+    t["frt_b"] = business_minutes(t.created_at, t.reply_at, _dutch_study())
     g = t.groupby("organisation")
     out = pd.DataFrame({"inbound": g.size(), "answered": g.answered.sum()})
     out["response_rate"] = out.answered / out.inbound
@@ -242,6 +242,12 @@ def main() -> None:
         if not (same_counts and close):
             raise SystemExit("MISMATCH between workbench and naive measures")
     print(f"target: <= 60 s and <= 4096 MB -> workbench {'MET' if wb['wall_s'] <= 60 and wb['peak_mb'] <= 4096 else 'MISSED'}")
+
+
+def _dutch_study():
+    "A Dutch study (Amsterdam time, office hours): both paths compute the business-hours figures, as before."
+    from webcare_research.config import DEFAULT_OPENING_HOURS, StudyConfig
+    return StudyConfig(timezone="Europe/Amsterdam", opening_hours=DEFAULT_OPENING_HOURS)
 
 
 if __name__ == "__main__":

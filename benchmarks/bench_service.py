@@ -88,7 +88,8 @@ def main() -> None:
 
     m, t, src = load_corpus(a.messages, a.seed, a.processed)
     spread_channels(m, t, a.channels, a.seed)
-    cfg = load_config()
+    from webcare_research.config import DEFAULT_OPENING_HOURS
+    cfg = load_config(timezone="Europe/Amsterdam", opening_hours=DEFAULT_OPENING_HOURS)  # a Dutch study, as before
     by = ["organisation", "channel"]
     groups = t[t.organisation.notna()].groupby(by).ngroups
     inbound = int(t.organisation.notna().sum())
