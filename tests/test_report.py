@@ -184,3 +184,12 @@ def test_pdf(rendered):
     out, _ = rendered
     pdf = render.html_to_pdf(out / "voltera.html", out / "voltera.pdf")
     assert pdf.read_bytes()[:4] == b"%PDF"
+    import shutil
+    import subprocess
+    if shutil.which("pdfinfo") and shutil.which("pdftotext"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        w, h = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
+        assert abs(w - 595.3) < 2 and abs(h - 841.9) < 2, info  # A4, not US Letter
+        assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 2
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "file://" not in text and "about:blank" not in text and "Voltera" in text

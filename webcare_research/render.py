@@ -46,7 +46,10 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path) -> Path:
     exe = _chromium()
     if exe is None:
         raise RuntimeError(f"PDF output needs headless Chromium (looked for {', '.join(CHROMIUM_PATHS)}); use HTML instead")
-    subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", f"--print-to-pdf={Path(pdf_path).resolve()}",
+    # no browser header/footer (they print the date and a file:// path); the page size comes from the CSS (@page A4)
+    subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                    f"--print-to-pdf={Path(pdf_path).resolve()}",
                     Path(html_path).resolve().as_uri()], check=True, capture_output=True, timeout=120)
     return Path(pdf_path)
 

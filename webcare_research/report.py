@@ -252,7 +252,9 @@ body, .jp-Notebook { font-family: "Segoe UI", Helvetica, Arial, sans-serif; }
 .kpi .v { font-size: 1.6em; font-weight: 600; } .kpi .l { color: #555; font-size: 0.85em; } .kpi .p { color: #777; font-size: 0.8em; }
 .note { color: #8a6d3b; background: #fcf8e3; padding: 6px 10px; border-radius: 4px; }
 .lead { font-size: 1.05em; } .policy h4 { margin-bottom: 0.2em; }
-@media print { .jp-Notebook { max-width: none; } h2 { break-before: auto; } }
+@page { size: A4; margin: 16mm 14mm; }
+@media print { .jp-Notebook { max-width: none; } h2 { break-before: auto; } h2, h3 { break-after: avoid; }
+  table, figure, img { break-inside: avoid; } }
 </style>"""
 
 
