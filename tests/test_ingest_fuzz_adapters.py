@@ -53,3 +53,10 @@ def test_row_level_faults_are_quarantined_with_reasons(tmp_path):
     r = ingest_frames([p], fmt="mapped", config=fuzz_config("mapped", 1))
     reasons = set(r.quarantine["reason"])
     assert "blank row" in reasons and r.summary["counts_add_up"]
+
+
+def test_soak_finding_trustpilot_undecodable_bytes_in_quarantine(tmp_path):
+    "Found by the 10,000-file soak: a quarantined row with undecodable bytes broke the Arrow quarantine table."
+    paths = list(mutated_files("trustpilot", 93, seed=1 * 1_000_003 + 9000, folder=tmp_path))
+    stats = check_files("trustpilot", [paths[92]])
+    assert stats["tracebacks"] == 0 and stats["mismatches"] == 0, stats["examples"]

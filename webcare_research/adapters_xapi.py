@@ -140,12 +140,13 @@ _REQUIRED = ("message_id", "author_id", "created_at")
 
 
 def _raw(v: Any) -> str:
-    if isinstance(v, str):
-        return v[:500]
-    try:
-        return json.dumps(v, ensure_ascii=False, default=str)[:500]
-    except Exception:
-        return str(v)[:500]
+    "At most 500 characters of a quarantined value, undecodable bytes shown as U+FFFD (Arrow stores only valid UTF-8)."
+    if not isinstance(v, str):
+        try:
+            v = json.dumps(v, ensure_ascii=False, default=str)
+        except Exception:
+            v = str(v)
+    return re.sub("[\ud800-\udfff]", "\ufffd", v[:500])
 
 
 def quarantine_record(row: Any, field: str, reason: str, raw: Any) -> dict:
