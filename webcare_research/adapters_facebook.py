@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .errors import InputError
-from .adapters_xapi import chunked, iter_json, make_batch, org_finder, quarantine_record
+from .adapters_xapi import RECORD_ERRORS, chunked, iter_json, make_batch, org_finder, quarantine_record
 from .config import StudyConfig
 from .formats import Batch, Format, register_format
 
@@ -83,7 +83,7 @@ def _walk(item: Any, n: int, parent: str | None, root: str | None, page_org: str
             "source_row": n,
             "_raw": {k: v for k, v in item.items() if k != "comments"},
         })
-    except (TypeError, AttributeError, ValueError, KeyError, IndexError, OverflowError) as e:
+    except RECORD_ERRORS as e:
         quar.append(quarantine_record(n, "record", f"malformed item ({type(e).__name__}: {str(e)[:120]})", item))
         return
     comments = item.get("comments")

@@ -24,10 +24,9 @@ from .errors import InputError
 from .formats import Batch, Format, quarantine_frame, register_format
 
 # %% auto #0
-__all__ = ['UTC_DTYPE', 'ROW_COLUMNS', 'MAX_FIELD_CHARS', 'XAPI_FIELDS_HINT', 'XAPI', 'to_utc', 'snowflake_time',
-           'quarantine_record', 'safe_record', 'guarded', 'make_batch', 'org_finder', 'chunked', 'iter_json',
-           'decode_bytes', 'has_broken_encoding', 'printable', 'sniff_delimiter', 'csv_records', 'read_xapi',
-           'sniff_xapi']
+__all__ = ['UTC_DTYPE', 'ROW_COLUMNS', 'MAX_FIELD_CHARS', 'RECORD_ERRORS', 'XAPI_FIELDS_HINT', 'XAPI', 'to_utc', 'snowflake_time',
+           'quarantine_record', 'guarded', 'make_batch', 'org_finder', 'chunked', 'iter_json', 'decode_bytes',
+           'has_broken_encoding', 'printable', 'sniff_delimiter', 'csv_records', 'read_xapi', 'sniff_xapi']
 
 # %% ../notebooks/03b_xapi.ipynb #2937969f
 # an offset at the end, or before the year as X/Twitter writes it ("Tue Oct 31 22:10:47 +0000 2017")
@@ -174,19 +173,14 @@ def _well_typed(r: dict, quarantine: list) -> bool:
     return True
 
 
-def safe_record(make, n: Any, raw: Any, *args, **kwargs) -> tuple[dict | None, dict | None]:
-    "`make(*args)` -> (record, quarantine entry); a record whose structure breaks the reader is quarantined, not fatal."
-    try:
-        return make(*args, **kwargs)
-    except (TypeError, AttributeError, ValueError, KeyError, IndexError, OverflowError, RecursionError) as e:
-        return None, quarantine_record(n, "record", f"malformed record ({type(e).__name__}: {str(e)[:120]})", raw)
+RECORD_ERRORS = (TypeError, AttributeError, ValueError, KeyError, IndexError, OverflowError, RecursionError)
 
 
 def guarded(n: Any, raw: Any, quarantine: list, make, *args, **kwargs) -> list[dict]:
     "The records `make(*args)` returns, or [] with `raw` quarantined when its structure breaks the reader."
     try:
         return make(*args, **kwargs)
-    except (TypeError, AttributeError, ValueError, KeyError, IndexError, OverflowError, RecursionError) as e:
+    except RECORD_ERRORS as e:
         quarantine.append(quarantine_record(n, "record", f"malformed record ({type(e).__name__}: {str(e)[:120]})", raw))
         return []
 
@@ -433,6 +427,14 @@ def _tweet_record(tw: Any, n: int, users: dict, find, seen: set) -> tuple[dict |
     }, None
 
 
+def _tweet_records(tw: Any, n: int, users: dict, find, seen: set, quarantine: list) -> list[dict]:
+    "[record] for a tweet, or [] with its quarantine entry appended."
+    rec, q = _tweet_record(tw, n, users, find, seen)
+    if q:
+        quarantine.append(q)
+    return [rec] if rec else []
+
+
 def read_xapi(path: str | Path, config: StudyConfig | None = None, batch_size: int = 50_000) -> Iterator[Batch]:
     "Read an X API v2 JSON / JSONL export into batches of raw mentions (tweets) and quarantined records."
     path = Path(path)
@@ -462,13 +464,11 @@ def read_xapi(path: str | Path, config: StudyConfig | None = None, batch_size: i
             fields_seen |= {f for t in tweets for f in ("created_at", "author_id") if f in t}
         extra = [t for t in (inc.get("tweets") if isinstance(inc.get("tweets"), list) else []) if isinstance(t, dict)]
         for i, tw in enumerate(page["data"]):
-            rec, q = safe_record(_tweet_record, n, tw, tw, n, users, find, seen)
-            records.append(rec) if rec else quarantine.append(q)
+            records += guarded(n, tw, quarantine, _tweet_records, tw, n, users, find, seen, quarantine)
         for tw in extra:
             if str(tw.get("id")) in seen:
                 continue
-            rec, q = safe_record(_tweet_record, n, tw, tw, n, users, find, seen)
-            records.append(rec) if rec else quarantine.append(q)
+            records += guarded(n, tw, quarantine, _tweet_records, tw, n, users, find, seen, quarantine)
         if len(records) >= batch_size:
             yield make_batch(records, path, quarantine)
             records, quarantine = [], []
