@@ -114,10 +114,6 @@ def command(fn):
     return app.command()(_handled(fn))
 
 
-def _guard(fn, *args, **kwargs):
-    "Run `fn` (errors are handled by the command wrapper)."
-    return fn(*args, **kwargs)
-
 # %% ../notebooks/11_cli.ipynb #fdc17134
 @command
 def init(folder: Path = typer.Argument(Path("."), help="Folder for the new study (created if missing)"),
@@ -135,7 +131,7 @@ def demo(out: Path = typer.Option(Path("data/raw/demo"), help="Folder for the ra
          seed: int = typer.Option(42, help="Random seed (same seed, same files)")):
     "Generate the fictional demo corpus as raw export files plus its study.yml."
     from webcare_research.demo import write_demo
-    paths = _guard(write_demo, out, n_messages=messages, seed=seed)
+    paths = write_demo(out, n_messages=messages, seed=seed)
     for p in paths:
         typer.echo(str(p))
 
@@ -150,7 +146,7 @@ def ingest(inputs: List[Path] = typer.Argument(..., help="Export files (twcs CSV
                                                          "e-mail and phone numbers redacted)")):
     "Read exports into one pseudonymised mention table, a thread table, a quarantine and an ingest summary."
     from webcare_research.ingest import ingest as _ingest
-    summary = _guard(_ingest, list(inputs), out, fmt=format, config=_config(config),
+    summary = _ingest(list(inputs), out, fmt=format, config=_config(config),
                      keep_raw_quarantine=keep_raw_quarantine)
     keys = ("input_rows", "ingested", "quarantined", "duplicates")
     typer.echo(" ".join(f"{k}={summary[k]}" for k in keys if k in summary) + f"  -> {out}")
@@ -166,7 +162,7 @@ def measure(processed: Path = typer.Argument(..., help="Folder written by `webca
     "Response rate and first response time per organisation and channel (plus service-level aggregates), with definitions."
     from webcare_research.measures import measure_dir, format_definitions
     cfg = _config(config)
-    table = _guard(measure_dir, processed, config=cfg, reply_rule=reply_rule)
+    table = measure_dir(processed, config=cfg, reply_rule=reply_rule)
     typer.echo(format_definitions(reply_rule, cfg))
     if not basic:
         import pandas as pd
@@ -199,17 +195,13 @@ def report(processed: Path = typer.Argument(..., help="Folder written by `webcar
     "Render the organisation report(s) with papermill into HTML."
     from webcare_research.render import render_report
     formats = ("html", "pdf") if pdf else ("html",)
-    paths = _guard(render_report, processed, out_dir=out, config=_config(config),
+    cfg = _config(config)
+    paths = render_report(processed, out_dir=out, config=cfg,
                    organisation=organisation, formats=formats, text_sample=text_sample)
     if paths:
-        _write_manifest(paths[-1].parent / "manifest.json", "report", _config_or_default(config), input=str(processed))
+        _write_manifest(paths[-1].parent / "manifest.json", "report", cfg, input=str(processed))
     for p in paths:
         typer.echo(str(p))
-
-
-def _config_or_default(path: Optional[Path]):
-    from webcare_research.config import StudyConfig, load_config
-    return load_config(path) if path is not None else StudyConfig()
 
 
 def _write_manifest(path: Path, command: str, cfg, **extra) -> None:
@@ -230,7 +222,7 @@ def enrich(input: Path = typer.Argument(..., help="Mention table (Parquet) or an
     "Add language, sentiment and message types to every row."
     lang = _check_lang(lang)
     from webcare_research.enrich import enrich_file
-    df = _guard(enrich_file, input, out, text_column=text_column, lang=lang,
+    df = enrich_file(input, out, text_column=text_column, lang=lang,
                 config=_config(config))
     typer.echo(f"{len(df)} rows -> {out}")
 
@@ -245,7 +237,7 @@ def evaluate(labelled: Path = typer.Argument(..., help="CSV with a text column a
     "Score our predictions against hand labels: accuracy, macro-F1, per-class P/R, confusion matrix, majority baseline."
     lang = _check_lang(lang)
     from webcare_research.evaluate import evaluate_file, report_table
-    res = _guard(evaluate_file, labelled, text_column, label_column, task=task, lang=lang, out_dir=out)
+    res = evaluate_file(labelled, text_column, label_column, task=task, lang=lang, out_dir=out)
     typer.echo(report_table(res).to_string(index=False))
     typer.echo(f"n={res['n']}  accuracy={res['accuracy']:.3f}  macro-F1={res['macro_f1']:.3f}  "
                f"majority baseline: accuracy={res['baseline']['accuracy']:.3f} macro-F1={res['baseline']['macro_f1']:.3f}")
@@ -262,7 +254,7 @@ def quality(input: Path = typer.Argument(..., help="Enriched mention table or an
     "Score replies: Conversational Human Voice markers, redirects, negative wording, boilerplate and chv_score."
     lang = _check_lang(lang)
     from webcare_research.quality import quality_file
-    df = _guard(quality_file, input, out, text_column=text_column, lang=lang,
+    df = quality_file(input, out, text_column=text_column, lang=lang,
                 config=_config(config))
     typer.echo(f"{len(df)} rows -> {out}")
 
@@ -277,7 +269,7 @@ def topics(input: Path = typer.Argument(..., help="Mention table or any CSV / Pa
     "Fit a fast, seeded topic model; write assignments.parquet, topics.csv and model_card.json."
     lang = _check_lang(lang)
     from webcare_research.topics import topics_file
-    card = _guard(topics_file, input, out, text_column=text_column, lang=lang, seed=seed,
+    card = topics_file(input, out, text_column=text_column, lang=lang, seed=seed,
                   config=_config(config))
     shown = {k: card[k] for k in ("n_docs", "n_topics", "outlier_share", "stability_ari", "coherence_npmi",
                                   "diversity", "fit_seconds") if k in card}

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import re
-import sys
 import warnings
 import zoneinfo
 from pathlib import Path
