@@ -12,9 +12,7 @@ import time
 
 import pandas as pd
 
-from webcare_research import demo
-
-
+from webcare_research.demo import generate as demo
 def timed(fn, *a, **kw):
     w, c = time.perf_counter(), time.process_time()
     out = fn(*a, **kw)

@@ -3,7 +3,7 @@
 
     python benchmarks/bench_enrich.py [--sizes 100000 1000000] [--parallel] [--seed 42]
 
-Texts: the demo corpus (webcare_research.demo.generate_demo) when available, else realistic Dutch/English
+Texts: the demo corpus (webcare_research.demo.generate.generate_demo) when available, else realistic Dutch/English
 webcare messages generated here (80 % Dutch). Per-core rates use the CPU time of this process (all threads:
 lingua detects in a thread pool), so a busy machine distorts them less than wall time; for the partitioned
 multi-process run the per-core rate is messages / (wall time × processes).
@@ -81,7 +81,7 @@ def own_corpus(n: int, seed: int = 42) -> list[str]:
 
 def corpus(n: int, seed: int) -> tuple[list[str], str]:
     try:
-        from webcare_research.demo import generate_demo
+        from webcare_research.demo.generate import generate_demo
         frames = generate_demo(n_messages=min(n, 200_000), seed=seed)
         texts = []
         for df in frames.values():
@@ -114,9 +114,9 @@ def main():
     args = ap.parse_args()
 
     import spacy
-    from webcare_research.enrich import enrich_frame, fewer_collections
-    from webcare_research.language import _detector, detect_language
-    from webcare_research.nlp import make_nlp
+    from webcare_research.text.enrich import enrich_frame, fewer_collections
+    from webcare_research.text.language import _detector, detect_language
+    from webcare_research.text.nlp import make_nlp
 
     def blank_pipeline():
         nlp = spacy.blank("nl")

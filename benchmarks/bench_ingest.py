@@ -100,9 +100,9 @@ def corpus(n: int, seed: int) -> Path:
     if not p.exists():
         t0 = time.perf_counter()
         try:
-            from webcare_research.demo import twcs_corpus  # H3's generator when available
+            from webcare_research.demo.generate import twcs_corpus  # H3's generator when available
             df = twcs_corpus(n, seed)
-            src = "webcare_research.demo.twcs_corpus"
+            src = "webcare_research.demo.generate.twcs_corpus"
         except Exception:
             df, src = generate(n, seed), "bench_ingest.generate"
         df[COLUMNS].to_csv(p.with_suffix(".tmp"), index=False)
@@ -122,8 +122,8 @@ def peak_rss_mb() -> float:
 # --- the two pipelines (each runs in its own subprocess) -----------------------------------------------------------
 
 def run_workbench(path: Path, out: Path) -> pd.DataFrame:
-    from webcare_research.ingest import ingest
-    from webcare_research.measures import measure_dir
+    from webcare_research.ingest.stage import ingest
+    from webcare_research.measures.basic import measure_dir
     s = ingest([path], out, config=_dutch_study(), progress=False)
     assert s["counts_add_up"], s
     return measure_dir(out, _dutch_study())
@@ -131,7 +131,7 @@ def run_workbench(path: Path, out: Path) -> pd.DataFrame:
 
 def run_naive(path: Path) -> pd.DataFrame:
     "What one writes without the workbench: read everything, parse dates, merge replies, group by."
-    from webcare_research.config import StudyConfig, business_minutes
+    from webcare_research.study.config import StudyConfig, business_minutes
     df = pd.read_csv(path, dtype={"tweet_id": str, "author_id": str, "response_tweet_id": str,
                                   "in_response_to_tweet_id": str}, lineterminator="\n")
     df["created_at"] = pd.to_datetime(df.created_at, format="%a %b %d %H:%M:%S %z %Y", utc=True)
@@ -156,9 +156,9 @@ def run_naive(path: Path) -> pd.DataFrame:
     return out.reset_index()
 
 
-STAGES = {"webcare_research.ingest": ["_read_all", "split_duplicates", "resolve_roles", "extract_agent", "pseudonymise_rows",
+STAGES = {"webcare_research.ingest.stage": ["_read_all", "split_duplicates", "resolve_roles", "extract_agent", "pseudonymise_rows",
                                       "conversation_ids", "coerce_mentions", "build_threads", "validate_in_blocks", "_summary"],
-          "webcare_research.adapters_twcs": ["twcs_rows"], "webcare_research.measures": ["first_measures"]}
+          "webcare_research.adapters.twcs": ["twcs_rows"], "webcare_research.measures.basic": ["first_measures"]}
 
 
 def _time_stages() -> dict:
@@ -246,7 +246,7 @@ def main() -> None:
 
 def _dutch_study():
     "A Dutch study (Amsterdam time, office hours): both paths compute the business-hours figures, as before."
-    from webcare_research.config import DEFAULT_OPENING_HOURS, StudyConfig
+    from webcare_research.study.config import DEFAULT_OPENING_HOURS, StudyConfig
     return StudyConfig(timezone="Europe/Amsterdam", opening_hours=DEFAULT_OPENING_HOURS)
 
 

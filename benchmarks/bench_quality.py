@@ -52,7 +52,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=42)
     a = ap.parse_args()
-    from webcare_research.quality import _spacy_markers, quality_frame, quality_nlp
+    from webcare_research.quality.replies import _spacy_markers, quality_frame, quality_nlp
 
     df = replies(a.n, a.seed)
     texts, langs = df["text"], df["language"]

@@ -6,7 +6,7 @@ product-limit estimator against the lifelines-per-group reference on the same da
 
 Data: the ingested mention and thread tables of a twcs-layout corpus. `--processed DIR` reuses an ingested folder
 (mentions.parquet + threads.parquet, e.g. benchmarks/out/processed written by bench_ingest.py); otherwise
-webcare_research.demo.twcs_corpus(messages, seed) is written as CSV and ingested once into
+webcare_research.demo.generate.twcs_corpus(messages, seed) is written as CSV and ingested once into
 benchmarks/out/service_<messages>_<seed>/ (cached). `--channels K` spreads conversations over K channels (stable per
 conversation, seeded hash) so the corpus has organisation x channel groups like a multi-channel study (108 brands x 2
 channels = 216 groups with bench_ingest's corpus).
@@ -43,8 +43,8 @@ def load_corpus(n: int, seed: int, processed: Path | None) -> tuple[pd.DataFrame
     if processed is None:
         processed = OUT / f"service_{n}_{seed}"
         if not (processed / "threads.parquet").exists():
-            from webcare_research.demo import twcs_corpus
-            from webcare_research.ingest import ingest
+            from webcare_research.demo.generate import twcs_corpus
+            from webcare_research.ingest.stage import ingest
             OUT.mkdir(parents=True, exist_ok=True)
             csv = OUT / f"twcs_service_{n}_{seed}.csv"
             t0 = time.perf_counter()
@@ -83,12 +83,12 @@ def main() -> None:
     ap.add_argument("--skip-lifelines", action="store_true")
     a = ap.parse_args()
 
-    from webcare_research.config import load_config
-    from webcare_research import service, survival
-
+    from webcare_research.study.config import load_config
+    from webcare_research.measures import service
+    from webcare_research.measures import survival
     m, t, src = load_corpus(a.messages, a.seed, a.processed)
     spread_channels(m, t, a.channels, a.seed)
-    from webcare_research.config import DEFAULT_OPENING_HOURS
+    from webcare_research.study.config import DEFAULT_OPENING_HOURS
     cfg = load_config(timezone="Europe/Amsterdam", opening_hours=DEFAULT_OPENING_HOURS)  # a Dutch study, as before
     by = ["organisation", "channel"]
     groups = t[t.organisation.notna()].groupby(by).ngroups

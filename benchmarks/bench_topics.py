@@ -3,7 +3,7 @@
 Run: python benchmarks/bench_topics.py [--sizes 20000 100000] [--skip-default-above N] [--out FILE.csv]
 
 Corpora (short customer texts only):
-* demo   : customer messages of webcare_research.demo.generate_demo (synthetic Dutch/English webcare), first N;
+* demo   : customer messages of webcare_research.demo.generate.generate_demo (synthetic Dutch/English webcare), first N;
 * spotify: ../shared/data/spotify_support_requests/support_requests.csv (15,103 real tweets), resampled WITH
            light variation (each copy drops one random word) to reach N when N > 15,103 — duplicated text,
            stated in the table as "spotify-resampled".
@@ -14,7 +14,7 @@ Pipelines, on the same texts and the same embeddings (our cleaned lemmas -> TF-I
 Each (corpus, pipeline) runs in a fresh process, so peak RSS (ru_maxrss) is per run.
 Stability: mean pairwise ARI over seeds 42, 43, 44 on the same 10,000-document subsample (each seed refits
 the SVD and the clustering/UMAP). Coherence: NPMI of top-10 words over message co-occurrence; diversity:
-unique share of top-10 words (webcare_research.topic_quality.npmi_coherence / topic_diversity).
+unique share of top-10 words (webcare_research.topics.evaluation.npmi_coherence / topic_diversity).
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 def corpus(name: str, n: int) -> tuple[list[str], str]:
     if name == "demo":
-        from webcare_research.demo import generate_demo
+        from webcare_research.demo.generate import generate_demo
         m = generate_demo(int(n * 1.9), seed=7)["messages"]
         texts = m.loc[m["role"] == "customer", "text"].dropna().astype(str).tolist()[:n]
         return texts, f"demo-{len(texts)}"
@@ -58,7 +58,7 @@ def _peak_mb() -> float:
 
 
 def run_webcare(name: str, n: int) -> dict:
-    from webcare_research.topics import TopicModel
+    from webcare_research.topics.model import TopicModel
     texts, label = corpus(name, n)
     t0 = time.perf_counter()
     m = TopicModel(seed=42).fit(texts)
@@ -76,9 +76,9 @@ def run_default(name: str, n: int) -> dict:
     from sklearn.feature_extraction.text import CountVectorizer
     from umap import UMAP
 
-    from webcare_research.topic_embeddings import TfidfSvdEmbedder
-    from webcare_research.topic_quality import npmi_coherence, stability_score, topic_diversity
-    from webcare_research.topics import Preprocessor, brand_words
+    from webcare_research.topics.embeddings import TfidfSvdEmbedder
+    from webcare_research.topics.evaluation import npmi_coherence, stability_score, topic_diversity
+    from webcare_research.topics.model import Preprocessor, brand_words
     texts, label = corpus(name, n)
     t0 = time.perf_counter()
     pre = Preprocessor("auto", brand_words(texts))

@@ -1,5 +1,5 @@
 """Adapters end-to-end: every fixture (written in the real export layouts) is detected without --format, ingested
-through `webcare_research.ingest.ingest_frames`, and its counts add up; broken records land in the quarantine."""
+through `webcare_research.ingest.stage.ingest_frames`, and its counts add up; broken records land in the quarantine."""
 import json
 import shutil
 from pathlib import Path
@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from webcare_research.config import Organisation, StudyConfig
-from webcare_research.formats import FORMATS, UnknownFormatError, detect_format
-from webcare_research.ingest import ingest, ingest_frames, load_adapters
-from webcare_research.privacy import is_pseudonym
-from webcare_research.schema import validate_mentions
+from webcare_research.study.config import Organisation, StudyConfig
+from webcare_research.adapters.formats import FORMATS, UnknownFormatError, detect_format
+from webcare_research.ingest.stage import ingest, ingest_frames, load_adapters
+from webcare_research.mentions.privacy import is_pseudonym
+from webcare_research.mentions.schema import validate_mentions
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "adapters"
 

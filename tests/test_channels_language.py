@@ -6,15 +6,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from webcare_research import channels
-from webcare_research.recommendations import channel_norms
+from webcare_research.core import channels
+from webcare_research.policy.recommendations import channel_norms
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_channel_an_adapter_emits_has_a_norm_and_recommendation():
     names = set()
-    for f in (ROOT / "webcare_research").glob("adapters_*.py"):
+    for f in (ROOT / "webcare_research").glob("adapters/*.py"):
         for node in ast.walk(ast.parse(f.read_text())):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 key = node.value.strip().lower()
@@ -34,14 +34,14 @@ def test_every_channel_an_adapter_emits_has_a_norm_and_recommendation():
 
 
 def test_schema_and_recommendations_use_the_channel_table():
-    from webcare_research import schema
+    from webcare_research.mentions import schema
     assert schema.CHANNELS is channels.CHANNELS and schema.PRIVATE_CHANNELS is channels.PRIVATE_CHANNELS
-    src = (ROOT / "webcare_research" / "recommendations.py").read_text()
+    src = (ROOT / "webcare_research" / "policy" / "recommendations.py").read_text()
     assert "CHANNEL_KINDS" not in src  # no second taxonomy
 
 
 def test_language_other_on_mixed_set():
-    from webcare_research.language import detect_language
+    from webcare_research.text.language import detect_language
     d = pd.read_csv(ROOT / "tests" / "fixtures" / "text" / "language_mixed.csv")
     assert len(d) >= 200 and d["lang"].nunique() >= 6
     gold = d["lang"].where(d["lang"].isin(["nl", "en"]), "other")

@@ -5,8 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from webcare_research import demo, demo_world
-from webcare_research.config import load_config
+from webcare_research.demo import generate as demo
+
+from webcare_research.demo import world as demo_world
+from webcare_research.study.config import load_config
 
 N = 8000
 
@@ -87,8 +89,8 @@ def test_only_fictional_organisations(corpus):
 
 
 def test_files_are_read_by_the_adapters(tmp_path):
-    from webcare_research.formats import detect_format
-    ingest_mod = pytest.importorskip("webcare_research.ingest")
+    from webcare_research.adapters.formats import detect_format
+    ingest_mod = pytest.importorskip("webcare_research.ingest.stage")
     ingest_mod.load_adapters()
     paths = demo.write_demo(tmp_path, n_messages=3000, seed=11)
     expected = {"twitter": "xapi", "facebook": "facebook", "reviews": None, "whatsapp": "whatsapp"}
@@ -102,7 +104,7 @@ def test_files_are_read_by_the_adapters(tmp_path):
 
 @pytest.fixture(scope="module")
 def ingested(tmp_path_factory):
-    ingest_mod = pytest.importorskip("webcare_research.ingest")
+    ingest_mod = pytest.importorskip("webcare_research.ingest.stage")
     d = tmp_path_factory.mktemp("demo")
     paths = demo.write_demo(d / "raw", n_messages=4000, seed=7)
     cfg = load_config(paths[-1])
@@ -125,7 +127,7 @@ def test_ingest_recovers_the_ground_truth(ingested):
                                   p90=("frt_min", lambda s: s.quantile(0.9)))
     pd.testing.assert_frame_equal(got.sort_index(), want.sort_index(), check_dtype=False, check_index_type=False, atol=1e-6)
     # and the measures module reports the same numbers
-    from webcare_research.measures import first_measures
+    from webcare_research.measures.basic import first_measures
     fm = first_measures(threads, cfg).set_index(key).sort_index()
     np.testing.assert_allclose(fm.frt_median_min.to_numpy(dtype=float), want.sort_index().med.to_numpy(), atol=1e-6)
 
@@ -137,7 +139,7 @@ def test_only_system_lines_are_quarantined(ingested):
 
 
 def test_instagram_export_through_coosto_mapping(ingested):
-    from webcare_research.adapters_mapped import read_mapped
+    from webcare_research.adapters.mapped import read_mapped
     d, paths, cfg, _, truth = ingested
     ig = next(p for p in paths if "instagram" in p.parts)
     rows = pd.concat([b.rows for b in read_mapped(ig, cfg)])
@@ -148,7 +150,7 @@ def test_instagram_export_through_coosto_mapping(ingested):
 
 
 def test_full_demo_ingest_including_mapped_instagram(tmp_path):
-    from webcare_research.ingest import ingest
+    from webcare_research.ingest.stage import ingest
     paths = demo.write_demo(tmp_path / "raw", n_messages=1500, seed=2)
     s = ingest(paths[:-1], tmp_path / "p", config=load_config(paths[-1]), progress=False)
     th = pd.read_parquet(tmp_path / "p" / "threads.parquet")
@@ -156,7 +158,7 @@ def test_full_demo_ingest_including_mapped_instagram(tmp_path):
 
 
 def test_twcs_corpus_is_read_by_the_twcs_adapter(tmp_path):
-    ingest_mod = pytest.importorskip("webcare_research.ingest")
+    ingest_mod = pytest.importorskip("webcare_research.ingest.stage")
     df, truth = demo.twcs_corpus(4000, seed=3, with_truth=True)
     p = tmp_path / "twcs.csv"
     df.to_csv(p, index=False)

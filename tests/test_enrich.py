@@ -6,8 +6,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from webcare_research.enrich import ENRICH_COLUMNS, TYPE_COLUMNS, enrich_file, enrich_frame, sniff_csv
-from webcare_research.language import detect_language
+from webcare_research.text.enrich import ENRICH_COLUMNS, TYPE_COLUMNS, enrich_file, enrich_frame, sniff_csv
+from webcare_research.text.language import detect_language
 
 POLARITY = "dutch_political_tweets_train/polarity_train.csv"
 
@@ -127,8 +127,8 @@ def test_language_short_fixture(fixtures):
                                               ("en", "spotify_support_requests/support_requests.csv", "text")])
 def test_skipped_components_change_nothing(shared_data, lang, path, column):
     "enrich_frame leaves out the sentencizer, entity spans and lookup lemmatizer: the full pipeline must agree."
-    from webcare_research.enrich import skipped_in_enrich
-    from webcare_research.nlp import make_nlp
+    from webcare_research.text.enrich import skipped_in_enrich
+    from webcare_research.text.nlp import make_nlp
     texts = pd.read_csv(shared_data / path)[column].dropna().astype(str).head(1500).tolist()
     out = enrich_frame(pd.DataFrame({"text": texts}), lang=lang, progress=False)
     nlp = make_nlp(lang)
@@ -150,7 +150,7 @@ def _texts(shared_data, path, column, n=3000):
                                               ("en", "twcs_sample/sample.csv", "text")])
 def test_rule_prefilter_changes_nothing(shared_data, lang, path, column):
     "The RE2 superset pass may only skip rules that cannot match: labels and evidence equal the full rule run."
-    from webcare_research.message_types import _BIT, _COMPILED, RULE_KEYS, classify_text, rule_hits
+    from webcare_research.text.message_types import _BIT, _COMPILED, RULE_KEYS, classify_text, rule_hits
     texts = _texts(shared_data, path, column)
     hits = rule_hits([t.strip().lower() for t in texts], lang).tolist()
     for t, h in zip(texts, hits):
@@ -165,7 +165,7 @@ def test_rule_prefilter_changes_nothing(shared_data, lang, path, column):
 def test_rule_prefilter_is_a_superset_on_odd_text(lang):
     "Unicode letters, digits and spaces where RE2's ASCII classes differ from Python's."
     from hypothesis import given, settings, strategies as st
-    from webcare_research.message_types import _BIT, _COMPILED, RULE_KEYS, rule_hits
+    from webcare_research.text.message_types import _BIT, _COMPILED, RULE_KEYS, rule_hits
     words = st.sampled_from(["storing", "wéér", "al", "drie", "dagen", "contract", "énergie", "loopt", "af", "niet",
                              "waar", "dat", "klopt", "hoe", "why", "don't", "you", "٣", "²", "\u00a0", "\u2009", "!",
                              "?", "werkt", "geen", "internet", "outage", "again", "waited", "two", "hours", "👍"])

@@ -4,8 +4,8 @@ import json
 import pandas as pd
 import pytest
 
-from webcare_research.evaluate import dev_test_split, evaluate_file
-from webcare_research.message_types import TypeClassifier, cross_validate_types
+from webcare_research.text.evaluate import dev_test_split, evaluate_file
+from webcare_research.text.message_types import TypeClassifier, cross_validate_types
 
 
 def test_evaluate_own_dutch_sample(fixtures, tmp_path):

@@ -5,14 +5,14 @@ import duckdb
 import pandas as pd
 import pytest
 
-from webcare_research.config import load_config
-from webcare_research.ingest import ADAPTER_MODULES, ingest, ingest_frames, load_adapters
-from webcare_research.schema import THREAD_COLUMNS, validate_mentions
+from webcare_research.study.config import load_config
+from webcare_research.ingest.stage import ADAPTER_MODULES, ingest, ingest_frames, load_adapters
+from webcare_research.mentions.schema import THREAD_COLUMNS, validate_mentions
 
 
 def test_adapters_load_in_contract_order():
     loaded = load_adapters()
-    assert loaded[0] == "adapters_twcs"
+    assert loaded[0] == "twcs"
     assert loaded == [m for m in ADAPTER_MODULES if m in loaded]
 
 
@@ -63,7 +63,7 @@ def test_pseudonyms_are_stable_and_salted(fixtures, monkeypatch):
 
 def test_config_names_organisation_authors_without_format_roles(tmp_path):
     """A mapped-style frame without author_role: the config decides who is the organisation."""
-    from webcare_research.formats import Batch, Format, register_format, FORMATS
+    from webcare_research.adapters.formats import Batch, Format, register_format, FORMATS
     rows = pd.DataFrame({
         "message_id": ["a", "b", "c"], "in_reply_to_id": [None, "a", None],
         "author_name": ["Jan Jansen", "Belnet Webcare", "Piet"], "channel": ["facebook"] * 3,

@@ -6,8 +6,8 @@ import io
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from webcare_research.adapters_twcs import TWCS_COLUMNS
-from webcare_research.ingest import ingest_frames
+from webcare_research.adapters.twcs import TWCS_COLUMNS
+from webcare_research.ingest.stage import ingest_frames
 
 FIXTURE = None
 SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -80,8 +80,8 @@ def test_fast_text_pseudonymisation_equals_reference(texts):
     """The vectorised text step (Arrow kernels, blocks, handles per distinct value) gives exactly the per-text result."""
     import pandas as pd
 
-    from webcare_research.ingest import pseudonymise_texts_fast
-    from webcare_research.privacy import pseudonym, pseudonymise_text
+    from webcare_research.ingest.stage import pseudonymise_texts_fast
+    from webcare_research.mentions.privacy import pseudonym, pseudonymise_text
     s = pd.Series(texts, dtype="string")
     known = {"jan": pseudonym("jan", b"k"), "x": pseudonym("x", b"k")}
     fast = pseudonymise_texts_fast(s, b"k", keep=["belnethelpt"], block=3, known=known)

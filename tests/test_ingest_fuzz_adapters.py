@@ -29,7 +29,7 @@ def test_mutated_exports_never_crash(adapter, tmp_path):
 def test_row_level_faults_are_quarantined_with_reasons(tmp_path):
     "Year-1 times, oversized fields, wrong JSON types, NUL bytes and blank rows: quarantined with a reason each."
     import json
-    from webcare_research.ingest import ingest_frames
+    from webcare_research.ingest.stage import ingest_frames
     from mutator import FIXTURES, fuzz_config
     doc = json.loads((FIXTURES / "adapters" / "xapi_search.json").read_text())
     doc["data"][0]["created_at"] = "Tue Oct 31 22:10:47 +0000 0001"

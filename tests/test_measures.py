@@ -2,9 +2,9 @@
 import pandas as pd
 import pytest
 
-from webcare_research.config import load_config
-from webcare_research.ingest import ingest
-from webcare_research.measures import MEASURE_COLUMNS, first_measures, format_definitions, measure_dir
+from webcare_research.study.config import load_config
+from webcare_research.ingest.stage import ingest
+from webcare_research.measures.basic import MEASURE_COLUMNS, first_measures, format_definitions, measure_dir
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def test_thread_rule_from_dir(processed):
 
 
 def test_measure_dir_without_ingest(tmp_path):
-    from webcare_research.errors import InputError
+    from webcare_research.core.errors import InputError
     with pytest.raises(InputError, match="ingest did not complete") as e:
         measure_dir(tmp_path)
     assert "webcare ingest" in e.value.hint

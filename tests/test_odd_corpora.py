@@ -61,16 +61,17 @@ def test_mention_only_report_says_replies_cannot_be_measured(twcs_rows, tmp_path
 
 
 def test_organisation_handles_readable_without_config(shared_data, tmp_path):
-    from webcare_research.ingest import ingest_frames
-    from webcare_research.report import display_text, organisation_accounts
-    from webcare_research.config import StudyConfig
+    from webcare_research.ingest.stage import ingest_frames
+    from webcare_research.benchmark.study import organisation_accounts
+    from webcare_research.mentions.privacy import display_text
+    from webcare_research.study.config import StudyConfig
     res = ingest_frames([shared_data / "twcs_sample" / "sample.csv"])
     m = res.mentions
     orgs = set(m.loc[m.author_role == "organisation", "author_id"])
     assert "AppleSupport" in orgs and "AppleSupport" in set(m["organisation"].dropna())
     inbound = m[m.author_role == "customer"]
     assert inbound["text"].str.contains("@AppleSupport", regex=False).any()  # the organisation stays readable
-    shown = display_text(inbound["text"], StudyConfig(), organisation_accounts(m))
+    shown = display_text(inbound["text"], StudyConfig().key, organisation_accounts(m))
     assert shown.str.contains("@AppleSupport", regex=False).any()
     raw_customers = {r["author_id"] for r in csv.DictReader(open(shared_data / "twcs_sample" / "sample.csv"))
                      if r["inbound"] == "True"}

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from webcare_research.quality import MARKERS, QUALITY_COLUMNS, chv_profile, quality_file, quality_frame
+from webcare_research.quality.replies import MARKERS, QUALITY_COLUMNS, chv_profile, quality_file, quality_frame
 
 # the columns ../shared/tools/contract-check asks of `webcare quality`
 CONTRACT = ["text", "chv_greeting", "chv_customer_name", "chv_signature", "chv_personal_pronoun",
@@ -169,7 +169,7 @@ def test_fast_path_equals_exact_shared(shared_data):
 
 def test_regex_gating_is_observable():
     "The equality tests can fail: a doc whose regex bits are all off loses its regex-only evidence."
-    from webcare_research.quality import quality_nlp
+    from webcare_research.quality.replies import quality_nlp
     nlp = quality_nlp("en")
     comp = nlp.get_pipe("webcare_quality_markers")
     text = "Hi Sarah, sorrry about that :) see example.com"
@@ -189,7 +189,7 @@ ODD = ["\u212a", "\u017f", "\u0130", "\u0131", "\u00a0", "\u2028", "\u200d", "\u
 def test_superset_never_misses(lang):
     "Every text a marker regex matches is also matched by its RE2 superset, on odd Unicode text too."
     from hypothesis import given, settings, strategies as st
-    from webcare_research.quality import quality_nlp
+    from webcare_research.quality.replies import quality_nlp
     comp = quality_nlp(lang).get_pipe("webcare_quality_markers")
     frags = sorted({p for row, _ in comp.regexes for p in row.get("requires", [])} | {
         "Hi ", "Hoi ", "Dear Mr. ", "Sarah", "Émile", "Ole", ":)", ";-(", "<3", "^_^", "xD", "X)", "www.", "https://",

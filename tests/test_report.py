@@ -10,15 +10,17 @@ import papermill as pm
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from webcare_research import render, report
-from webcare_research.config import load_config, norm_handle
-from webcare_research.demo import write_demo
-from webcare_research.privacy import is_pseudonym
+from webcare_research.report import render
+
+from webcare_research.report import sections as report
+from webcare_research.study.config import load_config, norm_handle
+from webcare_research.demo.generate import write_demo
+from webcare_research.mentions.privacy import is_pseudonym
+from webcare_research.core.errors import InputError
 
 TEMPLATE = report.template_path()
 XSS = "<script>alert(1)</script>"
-PARAMS = {"processed_dir": "x", "study": "s", "organisation": "Org <b>", "config_path": "", "sample_size": 3,
-          "text_sample": 0, "sidecar_prefix": ""}
+PARAMS = {"findings_path": "x.json", "policy_path": "", "study": "Org <b>", "config_path": "", "sidecar_prefix": ""}
 
 
 def test_template_has_typed_parameters_matching_render_report():
@@ -40,12 +42,12 @@ def test_prepare_only(tmp_path):
     pm.execute_notebook(str(TEMPLATE), str(out), prepare_only=True, parameters=PARAMS)
     nb = json.loads(out.read_text(encoding="utf-8"))
     injected = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
-    assert len(injected) == 1 and 'organisation = "Org <b>"' in "".join(injected[0]["source"])
+    assert len(injected) == 1 and 'study = "Org <b>"' in "".join(injected[0]["source"])
 
 
 @pytest.fixture(scope="module")
 def tiny_study(tmp_path_factory, fixtures):
-    ingest_mod = pytest.importorskip("webcare_research.ingest")
+    ingest_mod = pytest.importorskip("webcare_research.ingest.stage")
     d = tmp_path_factory.mktemp("study")
     paths = write_demo(d / "raw", n_messages=300, seed=3)
     cfg = load_config(paths[-1])
@@ -139,9 +141,18 @@ def test_no_private_handles_or_names(rendered, tiny_study):
     assert authors and all(is_pseudonym(a) for a in authors)
 
 
+def _context(processed, cfg, organisation, text_sample=1000):
+    "A report context the way a kernel gets one: from the findings and policy files of the study folder."
+    from webcare_research.benchmark.study import study_findings
+    from webcare_research.policy.recommendations import study_policy
+    found = study_findings(processed, load_config(cfg), text_sample=text_sample, progress=False)
+    pol = study_policy(found, Path(processed) / "policy")
+    return report.load_context(found[organisation], pol[organisation], str(cfg), "demo")
+
+
 def test_not_available_guards(tiny_study, tmp_path):
     processed, cfg = tiny_study
-    ctx = report.load_context(processed, str(cfg), "Voltera", "demo", text_sample=0)
+    ctx = _context(processed, cfg, "Voltera", text_sample=0)
     assert ctx.findings.types is None and "Soorten berichten niet beschikbaar" in report.quality_html(ctx)
     # no organisation replies at all: quality cannot run, the report says so instead of failing
     d = tmp_path / "noreplies"
@@ -150,17 +161,17 @@ def test_not_available_guards(tiny_study, tmp_path):
     m[m.author_role != "organisation"].to_parquet(d / "mentions.parquet")
     shutil.copy(processed / "threads.parquet", d / "threads.parquet")
     shutil.copy(processed / "ingest_summary.json", d / "ingest_summary.json")
-    ctx = report.load_context(d, str(cfg), "Voltera", "demo", text_sample=0)
+    ctx = _context(d, cfg, "Voltera", text_sample=0)
     assert ctx.findings.quality is None and report.quality_figure(ctx) is None
     assert "Kwaliteit van de reacties niet beschikbaar" in report.quality_html(ctx)
-    # all organisations together: measures only, every organisation-level section says why it is missing
-    ctx = report.load_context(processed, str(cfg), "", "demo")
+    # no findings at all (a context built by hand): every organisation-level section says why it is missing
+    ctx = report.ReportContext("demo", "", load_config(cfg), ctx.measures)
     assert ctx.findings is None and "alleen beschikbaar" in report.benchmark_html(ctx) + report.policy_html(ctx)
 
 
 def test_failing_cell_raises_clear_error(tiny_study, fixtures, tmp_path):
     processed, cfg = tiny_study
-    from webcare_research.errors import RenderError
+    from webcare_research.core.errors import RenderError
     with pytest.raises(RenderError) as e:
         render.render_report(processed, out_dir=tmp_path, config=cfg, organisation="Voltera",
                              template=fixtures / "report" / "failing_template.ipynb")
@@ -175,8 +186,8 @@ def test_unknown_organisation_and_format(tiny_study, tmp_path):
     processed, cfg = tiny_study
     with pytest.raises(ValueError, match="unknown report formats"):
         render.render_report(processed, out_dir=tmp_path, config=cfg, formats=("docx",))
-    with pytest.raises(ValueError, match="not in"):
-        report.load_context(processed, str(cfg), "Nonexistent BV")
+    with pytest.raises(InputError, match="not in"):
+        render.render_report(processed, out_dir=tmp_path / "x", config=cfg, organisation="Nonexistent BV")
 
 
 @pytest.mark.skipif(render._chromium() is None, reason="headless chromium not installed")

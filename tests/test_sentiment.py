@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 import spacy
 
-import webcare_research.message_types  # noqa: F401  (registers the factory)
-from webcare_research.message_types import MESSAGE_TYPES, classify_text, predict_types
-from webcare_research.sentiment import (SENTIMENT_BACKENDS, THRESHOLDS, TransformersBackend, get_backend,
+import webcare_research.text.message_types  # noqa: F401  (registers the factory)
+from webcare_research.text.message_types import MESSAGE_TYPES, classify_text, predict_types
+from webcare_research.text.sentiment import (SENTIMENT_BACKENDS, THRESHOLDS, TransformersBackend, get_backend,
                                         score_texts)
 
 

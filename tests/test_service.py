@@ -16,17 +16,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from webcare_research.config import DEFAULT_OPENING_HOURS, load_config
+from webcare_research.study.config import DEFAULT_OPENING_HOURS, load_config
 
 NL = load_config(timezone="Europe/Amsterdam", opening_hours=DEFAULT_OPENING_HOURS)  # a Dutch study
-from webcare_research import conversation, figures, service, survival
-
+from webcare_research.measures import conversation
+from webcare_research.report import figures
+from webcare_research.measures import service
+from webcare_research.measures import survival
 FIX = Path(__file__).resolve().parent / "fixtures" / "service"
 
 
 @pytest.fixture(scope="module")
 def ingested():
-    ingest = pytest.importorskip("webcare_research.ingest")
+    ingest = pytest.importorskip("webcare_research.ingest.stage")
     cfg = load_config(FIX / "study.yml")
     res = ingest.ingest_frames([FIX / "conversations.json"], config=cfg)
     return res.mentions, res.threads, cfg
@@ -79,7 +81,7 @@ def test_extended_measures_by_hand(ingested):
 
 
 def test_measures_beside_plain(ingested):
-    pytest.importorskip("webcare_research.measures")
+    pytest.importorskip("webcare_research.measures.basic")
     _, t, cfg = ingested
     rt = survival.response_time_table(t, cfg)
     b = _row(rt, "Belnet")
@@ -136,7 +138,7 @@ def test_km_matches_direct_estimator():
 
 
 def test_ibm_customer_care(shared_data):
-    ingest = pytest.importorskip("webcare_research.ingest")
+    ingest = pytest.importorskip("webcare_research.ingest.stage")
     res = ingest.ingest_frames([shared_data / "ibm_customer_care" / "dev.json"])
     m, t = res.mentions, res.threads
     cfg = load_config(timezone="Europe/Amsterdam", opening_hours=DEFAULT_OPENING_HOURS)

@@ -51,7 +51,7 @@ def test_init_writes_documented_study_and_private_salt(tmp_path):
     assert r.returncode == 0, r.stderr
     study, secret = tmp_path / "telecom" / "study.yml", tmp_path / "telecom" / ".webcare-secrets.yml"
     assert study.exists() and secret.exists()
-    from webcare_research.config import StudyConfig, load_config
+    from webcare_research.study.config import StudyConfig, load_config
     cfg = load_config(study)
     assert cfg.name == "telecom" and cfg.salt_source()[1] == ".webcare-secrets.yml"
     for key in StudyConfig.model_fields:

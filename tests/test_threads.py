@@ -1,9 +1,9 @@
 """Thread reconstruction on the real twcs sample: first replies are direct organisation replies."""
 import pandas as pd
 
-from webcare_research.ingest import ingest_frames
-from webcare_research.schema import THREAD_COLUMNS
-from webcare_research.threads import build_threads
+from webcare_research.ingest.stage import ingest_frames
+from webcare_research.mentions.schema import THREAD_COLUMNS
+from webcare_research.threads.build import build_threads
 
 
 def test_threads_on_shared_sample(shared_data):

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from webcare_research.topic_embeddings import make_embedder
-from webcare_research.topics import TopicModel, load_model, topics_file
+from webcare_research.topics.embeddings import make_embedder
+from webcare_research.topics.model import TopicModel, load_model, topics_file
 
 EN = ["my playlist shuffle is broken again", "shuffle keeps playing the same songs in my playlist",
       "premium payment failed, card charged twice", "refund please, I was charged twice for premium",
@@ -150,7 +150,7 @@ _DETERMINISM_SCRIPT = r"""
 import hashlib, sys, numpy as np
 sys.path.insert(0, {tests!r})
 from test_topics import EN, NL
-from webcare_research.topics import TopicModel
+from webcare_research.topics.model import TopicModel
 rng = np.random.default_rng(0)
 texts = [t + f" @user{{int(rng.integers(50))}}" for _ in range(30) for t in EN + NL]
 texts[5] = ""
@@ -164,7 +164,7 @@ def test_same_seed_across_processes_and_thread_counts(threads):
     "Separate processes with 1 and 2 BLAS/OpenMP threads give the same assignments and words as this one."
     import hashlib, os, subprocess, sys
     from pathlib import Path
-    from webcare_research.topics import TopicModel
+    from webcare_research.topics.model import TopicModel
     rng = np.random.default_rng(0)
     texts = [t + f" @user{int(rng.integers(50))}" for _ in range(30) for t in EN + NL]
     texts[5] = ""
@@ -179,7 +179,7 @@ def test_same_seed_across_processes_and_thread_counts(threads):
 
 def test_shuffled_rows_same_topics(small_csv):
     "Row order of the export does not change any message's topic."
-    from webcare_research.topics import TopicModel
+    from webcare_research.topics.model import TopicModel
     _, df = small_csv
     texts = df["text"].fillna("").tolist()
     a = TopicModel(seed=11, stability_seeds=0).fit(texts)

@@ -4,10 +4,10 @@ import json
 import pandas as pd
 import pytest
 
-from webcare_research.config import load_config
-from webcare_research.formats import UnknownFormatError
-from webcare_research.ingest import ingest, ingest_frames
-from webcare_research.measures import DEFINITIONS, first_measures, format_definitions, measure_dir
+from webcare_research.study.config import load_config
+from webcare_research.adapters.formats import UnknownFormatError
+from webcare_research.ingest.stage import ingest, ingest_frames
+from webcare_research.measures.basic import DEFINITIONS, first_measures, format_definitions, measure_dir
 
 
 def test_shared_twcs_sample(shared_data, tmp_path):

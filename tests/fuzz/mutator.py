@@ -132,7 +132,7 @@ MAPPINGS = ["coosto", "sprout_social", {"columns": {"message_id": "id", "text": 
 
 def fuzz_config(adapter: str, i: int):
     "The fixtures' study (the fictional Belnet), with the mapping that belongs to mapped source file `i`."
-    from webcare_research.config import Organisation, StudyConfig
+    from webcare_research.study.config import Organisation, StudyConfig
     org = Organisation("Belnet", handles=["BelnetHelpt", "@BelnetCare", "belnet_forum", "belnet.nl"],
                        account_ids=["123456789", "Belnet Klantenservice", "Belnet Support", "Belnet WhatsApp"],
                        page_ids=["1029384756", "Belnet"])
@@ -144,8 +144,8 @@ def check_files(adapter: str, paths: list[Path], batch: int = 1) -> dict:
     """Ingest mutated files (`batch` at a time, one by one again when a batch holds a rejected file): counts of files,
     rows, clean rejections (one-line UserError naming the file), tracebacks and accounting mismatches."""
     import traceback
-    from webcare_research.errors import UserError
-    from webcare_research.ingest import ingest_frames
+    from webcare_research.core.errors import UserError
+    from webcare_research.ingest.stage import ingest_frames
     stats = {"files": 0, "rows": 0, "rejected": 0, "tracebacks": 0, "mismatches": 0, "examples": []}
     by_cfg: dict[int, list[Path]] = {}
     for p in paths:
