@@ -26,6 +26,7 @@ from ..adapters import conversations, facebook, mapped, reviews, twcs, whatsapp,
 from ..adapters.toolkit import to_utc as _to_utc
 from ..adapters.formats import FORMATS, QUARANTINE_COLUMNS, Format, UnknownFormatError, detect_format, quarantine_frame
 from ..core.outputs import write_json, write_parquet
+from ..core.patterns import EMAIL_CANDIDATE, HANDLE_PIECE, PHONE_CANDIDATE
 from ..mentions.privacy import EMAIL_RE, PHONE_RE, handle_replacer, pseudonyms, redact_text
 from ..mentions.schema import CHANNELS, MENTION_COLUMNS, PRIVATE_CHANNELS, ROLES, coerce_mentions, mention_schema_for
 from ..core.signals import extract_agent
@@ -203,9 +204,7 @@ def resolve_roles(rows: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
     return rows
 
 
-_EMAIL_CANDIDATE = r"[A-Za-z0-9._%+-]@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"  # EMAIL_RE without its \b: an RE2 superset
-_PHONE_CANDIDATE = r"\p{Nd}(?:[ -]?\p{Nd}){8,12}"  # RE2 superset of PHONE_RE (Python's \d is any Unicode digit)
-_HANDLE_PIECE = r"^(?P<h>[A-Za-z0-9_]{1,30})(?P<n>[^A-Za-z0-9_]|$)"  # HANDLE_RE's handle and \b, after an @
+_EMAIL_CANDIDATE, _PHONE_CANDIDATE, _HANDLE_PIECE = EMAIL_CANDIDATE, PHONE_CANDIDATE, HANDLE_PIECE  # core.patterns
 _WORD_OR_DOT = r"^[A-Za-z0-9_.]$"
 
 

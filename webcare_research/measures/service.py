@@ -25,6 +25,7 @@ from .conversation import (HANDOFF_KINDS, agent_summary, agent_table, conversati
 from .rates import addressed, rate_stats, wilson_interval  # wilson_interval: also read from here by figures, findings
 from .survival import DEFINITIONS as KM_DEFINITIONS
 from .survival import HORIZONS, horizon_label, km_columns, km_table, observation_end
+from ..core.patterns import HANDLE_COUNT
 
 # %% auto #0
 __all__ = ['DEFINITIONS', 'DEFINITIONS_ALL', 'PERIODS', 'format_definitions', 'service_level_table', 'local_time', 'period_of',
@@ -218,7 +219,7 @@ def bursts(threads: pd.DataFrame, config: StudyConfig | None = None, by: Sequenc
     return out[cols]
 
 # %% ../../notebooks/75_measures_service.ipynb #55e1de6e
-_HANDLE = r"[^\w@]@\w+"  # an @handle not glued to a word or e-mail address (RE2; the text is prefixed with a space)
+_HANDLE = HANDLE_COUNT  # an @handle not glued to a word or e-mail address (RE2; the text is prefixed with a space)
 
 
 def _reach_bins(followers: pd.Series, q: int) -> pd.Series:

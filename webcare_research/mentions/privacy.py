@@ -15,9 +15,11 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
+from ..core.patterns import EMAIL_RE, HANDLE_RE, PHONE_RE  # the one home of these patterns
+
 # %% auto #0
-__all__ = ['PSEUDONYM_PREFIX', 'HANDLE_RE', 'EMAIL_RE', 'PHONE_RE', 'DISPLAY_MASKS', 'pseudonym', 'pseudonyms', 'is_pseudonym',
-           'pseudonymise_series', 'handle_replacer', 'pseudonymise_text', 'redact_text', 'display_text']
+__all__ = ['PSEUDONYM_PREFIX', 'DISPLAY_MASKS', 'pseudonym', 'pseudonyms', 'is_pseudonym', 'pseudonymise_series',
+           'handle_replacer', 'pseudonymise_text', 'redact_text', 'display_text']
 
 # %% ../../notebooks/21_mentions_privacy.ipynb #a5bba23e
 PSEUDONYM_PREFIX = "p_"
@@ -65,11 +67,6 @@ def pseudonymise_series(values: pd.Series, key: bytes) -> pd.Series:
     return pd.Series(names[codes], index=values.index, dtype="string")
 
 # %% ../../notebooks/21_mentions_privacy.ipynb #fe0b37d9
-HANDLE_RE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_]{1,30})\b")
-EMAIL_RE = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
-PHONE_RE = re.compile(r"(?<![\w/=.-])(?:\+|00)?\d(?:[ -]?\d){8,12}(?![\w/])")
-
-
 def handle_replacer(key: bytes, keep: Iterable[str] = (), known: dict | None = None) -> Callable[[str], str]:
     """A function handle -> replacement text: `@handle` as written for an organisation handle in `keep`, else `@` + its
     pseudonym (cached per lower-cased handle; `known` = value -> pseudonym already computed, e.g. the author ids)."""

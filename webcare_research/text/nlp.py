@@ -24,12 +24,14 @@ from spacy.tokens import Doc, Token
 from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
+from ..core.patterns import HANDLE_PATTERN
+
 # %% auto #0
-__all__ = ['ENTITY_LABELS', 'SPANS_KEY', 'TEXT_KEY', 'EMOJI_PATTERN', 'EMOTICON_PATTERN', 'URL_PATTERN', 'HANDLE_PATTERN',
-           'HASHTAG_PATTERN', 'ANALYTICS_COMPONENTS', 'LANGS', 'find_entities', 'find_emphasis', 'WebcareTokenizer',
-           'doc_text', 'webcare_tokenizer', 'create_webcare_tokenizer', 'customize_tokenizer', 'normalise_word',
-           'make_normalizer', 'make_entities', 'WebcareNormalizer', 'WebcareEntities', 'ext_key', 'FastLemmatizer',
-           'FastDutchLemmatizer', 'FastEnglishLemmatizer', 'make_nlp']
+__all__ = ['ENTITY_LABELS', 'SPANS_KEY', 'TEXT_KEY', 'EMOJI_PATTERN', 'EMOTICON_PATTERN', 'URL_PATTERN', 'HASHTAG_PATTERN',
+           'ANALYTICS_COMPONENTS', 'LANGS', 'find_entities', 'find_emphasis', 'WebcareTokenizer', 'doc_text',
+           'webcare_tokenizer', 'create_webcare_tokenizer', 'customize_tokenizer', 'normalise_word', 'make_normalizer',
+           'make_entities', 'WebcareNormalizer', 'WebcareEntities', 'ext_key', 'FastLemmatizer', 'FastDutchLemmatizer',
+           'FastEnglishLemmatizer', 'make_nlp']
 
 # %% ../../notebooks/40_text_nlp.ipynb #51b41f81
 ENTITY_LABELS = ("URL", "HANDLE", "HASHTAG", "EMOJI", "EMOTICON", "ORDER_NUMBER")
@@ -52,7 +54,6 @@ URL_PATTERN = (r"(?:(?:https?://|www\.)[^\s<>\"']+"
                r"|(?<![\w@.\-])[a-zA-Z0-9][a-zA-Z0-9\-]*(?:\.[a-zA-Z0-9\-]+)*"
                r"\.(?:nl|com|be|org|net|eu|de|uk|io|ly|co|info|app|me|tv|fr|es)(?:/[^\s<>\"']*)?(?![\w]))"
                r"(?<![.,;:!?)\]'’\"])")
-HANDLE_PATTERN = r"(?<![\w@.])@\w{1,50}"
 HASHTAG_PATTERN = r"(?<![\w#&])#(?!\d+\b)\w+"
 
 _ORDER_KEYWORDS = (r"order|bestel(?:ling)?|zaak|dossier|klant|referentie|ticket|case|factuur|contract|boeking"

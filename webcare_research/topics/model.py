@@ -39,14 +39,8 @@ __all__ = ['LANGS', 'STOP_WORDS', 'brand_words', 'Preprocessor', 'CentroidCluste
            'default_min_topic_size', 'TopicModel', 'save_model', 'load_model', 'read_table', 'topics_file']
 
 # %% ../../notebooks/63_topics_model.ipynb #b6af8d9b
-try:  # the project's spaCy pipeline (05_nlp); patterns shared so entities are recognised alike everywhere
-    from webcare_research.text.nlp import HANDLE_PATTERN, make_nlp, normalise_word
-except ImportError:  # pragma: no cover - only while 05_nlp is not exported
-    make_nlp = None
-    HANDLE_PATTERN = r"(?<![\w@.])@\w{1,50}"
-
-    def normalise_word(text: str, lang: str = "nl") -> str:
-        return re.sub(r"([^\W\d_])\1{2,}", r"\1\1", text.lower())
+from ..core.patterns import HANDLE_PATTERN  # entities are recognised alike everywhere
+from ..text.nlp import make_nlp, normalise_word
 
 LANGS = ("nl", "en")
 STOP_WORDS: dict[str, frozenset] = {
@@ -69,13 +63,7 @@ _BRAND_SUFFIX_RE = re.compile(r"(?:_?(?:cares|care|help|helps|support|service|kl
 @lru_cache(maxsize=None)
 def _lemmas(lang: str) -> Any:
     "The lookup lemma table of the project's pipeline for `lang` (spacy-lookups-data, no download)."
-    if make_nlp is not None:
-        nlp = make_nlp(lang, analytics=False)
-    else:  # pragma: no cover
-        import spacy
-        nlp = spacy.blank(lang)
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
+    nlp = make_nlp(lang, analytics=False)
     return nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
 
 
