@@ -14,9 +14,9 @@ PKG = ROOT / "webcare_research"
 NOTEBOOKS = ROOT / "notebooks"
 
 # The floors, bottom to top: the flow raw → mentions → threads → enriched → quality → topics → measures →
-# benchmark → policy → report. A module may import from its own floor or a lower one, never from a higher one.
+# benchmark → policy → (the study runner) → report. A module may import from its own floor or a lower one, never from a higher one.
 FLOORS = ["core", "study", "demo", "adapters", "mentions", "threads", "ingest", "text", "quality", "topics",
-          "measures", "benchmark", "policy", "report", "cli"]
+          "measures", "benchmark", "policy", "run", "report", "cli"]
 TOP_LEVEL = {"webcare_research", "webcare_research.__main__", "webcare_research._modidx"}  # not part of the flow
 MAX_LINES = 600
 

@@ -17,8 +17,8 @@ import click
 import typer
 
 # %% auto #0
-__all__ = ['app', 'LANGS', 'command', 'init', 'demo', 'ingest', 'measure', 'report', 'enrich', 'evaluate', 'quality', 'topics',
-           'main']
+__all__ = ['app', 'LANGS', 'command', 'init', 'demo', 'run', 'ingest', 'measure', 'report', 'enrich', 'evaluate', 'quality',
+           'topics', 'main']
 
 # %% ../notebooks/95_cli.ipynb #d9e15e97
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -129,11 +129,24 @@ def init(folder: Path = typer.Argument(Path("."), help="Folder for the new study
 def demo(out: Path = typer.Option(Path("data/raw/demo"), help="Folder for the raw demo export files and study.yml"),
          messages: int = typer.Option(20000, help="Approximate number of messages"),
          seed: int = typer.Option(42, help="Random seed (same seed, same files)")):
-    "Generate the fictional demo corpus as raw export files plus its study.yml."
+    "Generate the fictional demo corpus as raw export files plus its study.yml (`webcare run OUT/study.yml` runs it)."
     from webcare_research.demo.generate import write_demo
     paths = write_demo(out, n_messages=messages, seed=seed)
     for p in paths:
         typer.echo(str(p))
+
+
+@command
+def run(study: Path = typer.Argument(..., help="study.yml (its corpora, relative to the file, are the inputs)"),
+        only: Optional[str] = typer.Option(None, "--only", help="Run one stage: ingest, measures, findings, policy, benchmark"),
+        force: bool = typer.Option(False, "--force", help="Recompute every stage, even when nothing changed")):
+    """Run the whole study: ingest → measures → findings → policy → benchmark (cached by content: unchanged stages
+    are skipped). Writes benchmark.csv, tests.csv, index.csv, spikes.csv and manifest.json under `output:`."""
+    from webcare_research.run.study import run_study, study_output
+    cfg = _config(study)
+    manifest = run_study(study, only=only, force=force, say=lambda s: typer.echo(s, err=True))
+    ran = manifest["ran_now"]
+    typer.echo(f"{study_output(cfg)}  (stages run: {', '.join(ran) or 'none, nothing changed'})")
 
 
 @command

@@ -68,14 +68,15 @@ def findings_stamp(processed: Path, config: StudyConfig, text_sample: int, seed:
 
 
 def iter_study_findings(processed_dir: str | Path, config: StudyConfig | None = None, text_sample: int = 1000,
-                        seed: int = 42, sample_size: int = 10, progress: bool = True, force: bool = False):
+                        seed: int = 42, sample_size: int = 10, progress: bool = True, force: bool = False,
+                        out_dir: str | Path | None = None):
     """Yield (organisation, path of `findings/<slug>.json`) as each file is ready, computing what the cache lacks.
 
     A consumer can start on one organisation (e.g. render its report) while the next is computed; the folder's
     `index.json` is written when the generator is exhausted."""
     processed = require_complete(Path(processed_dir), "ingest_summary.json", "ingest")
     cfg = config or StudyConfig(name=processed.name)
-    out = processed / FINDINGS_DIR
+    out = Path(out_dir) if out_dir is not None else processed / FINDINGS_DIR
     stamp = findings_stamp(processed, cfg, text_sample, seed, sample_size)
     index = out / MARKER
     if not force and index.exists():
@@ -109,9 +110,11 @@ def iter_study_findings(processed_dir: str | Path, config: StudyConfig | None = 
 
 
 def study_findings(processed_dir: str | Path, config: StudyConfig | None = None, text_sample: int = 1000, seed: int = 42,
-                   sample_size: int = 10, progress: bool = True, force: bool = False) -> dict[str, Path]:
-    """Write `findings/<slug>.json` for every organisation of an ingest folder (cached by content); {organisation: path}."""
-    return dict(iter_study_findings(processed_dir, config, text_sample, seed, sample_size, progress, force))
+                   sample_size: int = 10, progress: bool = True, force: bool = False,
+                   out_dir: str | Path | None = None) -> dict[str, Path]:
+    """Write `findings/<slug>.json` for every organisation of an ingest folder (cached by content; `out_dir` default
+    `<processed>/findings`); {organisation: path}."""
+    return dict(iter_study_findings(processed_dir, config, text_sample, seed, sample_size, progress, force, out_dir))
 
 
 def read_findings(path: str | Path) -> tuple[Findings, dict]:

@@ -364,10 +364,11 @@ def _read_all(inputs, fmt, cfg, progress):
     for k, path in enumerate(inputs, 1):
         path = Path(path)
         try:
-            f: Format = detect_format(path, fmt)
+            forced = fmt.get(str(path)) if isinstance(fmt, dict) else fmt  # one format for all, or per file
+            f: Format = detect_format(path, forced)
         except UnknownFormatError:
             from webcare_research.adapters.mapped import mapping_applies  # lazy: adapters import the core
-            if fmt is None and cfg is not None and cfg.mapping and mapping_applies(path, cfg):
+            if forced is None and cfg is not None and cfg.mapping and mapping_applies(path, cfg):
                 f = FORMATS["mapped"]
             else:
                 raise

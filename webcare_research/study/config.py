@@ -24,9 +24,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..core.errors import ConfigError
 
 # %% auto #0
-__all__ = ['WEEKDAYS', 'DEFAULT_TZ', 'DEFAULT_SALT', 'SECRETS_FILE', 'COUNTRY_TIMEZONES', 'DEFAULT_OPENING_HOURS', 'NOTES',
-           'project_root', 'data_dir', 'norm_handle', 'Organisation', 'OpeningHours', 'Norms', 'Targets', 'StudyConfig',
-           'load_config', 'defaults_note', 'study_template', 'init_study', 'business_minutes']
+__all__ = ['WEEKDAYS', 'DEFAULT_TZ', 'DEFAULT_SALT', 'SECRETS_FILE', 'COUNTRY_TIMEZONES', 'DEFAULT_OPENING_HOURS',
+           'INDEX_WEIGHTS', 'NOTES', 'project_root', 'data_dir', 'norm_handle', 'Organisation', 'OpeningHours', 'Norms',
+           'Targets', 'Corpus', 'BenchmarkSettings', 'IndexSettings', 'StudyConfig', 'load_config', 'defaults_note',
+           'study_template', 'init_study', 'business_minutes']
 
 # %% ../../notebooks/06_study_config.ipynb #b02904d2
 def project_root() -> Path:
@@ -145,6 +146,40 @@ class Targets(_Strict):
     response_rate: float = Field(0.90, gt=0, le=1, description="Share of inbound messages answered")
     service_level: float = Field(0.80, gt=0, le=1, description="Share answered within the channel's norm")
 
+
+class Corpus(_Strict):
+    "One export to ingest (`webcare run`): a file, or a folder whose files are all read; relative to study.yml."
+    path: str = Field(min_length=1, description="Export file or folder", examples=["raw/twcs.csv"])
+    format: str | None = Field(None, description="Force a format instead of detecting it", examples=["twcs"])
+
+
+class BenchmarkSettings(_Strict):
+    "How organisations are compared (`webcare run` → benchmark.csv, tests.csv)."
+    min_n: int = Field(30, ge=1, description="Fewer inbound messages: value and interval shown, never ranked")
+    confidence: float = Field(0.95, gt=0.5, lt=1, description="Confidence level of every interval")
+    bootstrap: int = Field(2000, ge=100, le=100_000, description="Bootstrap resamples (medians, percentiles, ranks)")
+    seed: int = Field(42, description="Seed of every resampling: same data, same seed, same numbers")
+
+
+INDEX_WEIGHTS = {"responsiveness": 0.30, "speed": 0.30, "substance": 0.15, "human_voice": 0.15, "wording": 0.10}
+
+
+class IndexSettings(_Strict):
+    "The webcare index: component weights (normalised to sum 1) and the sensitivity analysis."
+    weights: dict[str, float] = Field(default_factory=lambda: dict(INDEX_WEIGHTS),
+                                      description="Weight per component: " + ", ".join(INDEX_WEIGHTS))
+    draws: int = Field(2000, ge=100, le=100_000, description="Random (Dirichlet) weightings in the sensitivity analysis")
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, v):
+        bad = sorted(set(v) - set(INDEX_WEIGHTS))
+        if bad:
+            raise ValueError(f"unknown index component(s) {bad}; known: {', '.join(INDEX_WEIGHTS)}")
+        if any(w < 0 for w in v.values()) or sum(v.values()) <= 0:
+            raise ValueError("index weights must be >= 0 and not all 0")
+        return v
+
 # %% ../../notebooks/06_study_config.ipynb #021cafbf
 class StudyConfig(_Strict):
     "Everything a study needs to know besides the data; load with `load_config`. Unknown keys are an error."
@@ -169,6 +204,12 @@ class StudyConfig(_Strict):
     mapping: dict[str, Any] | str | None = Field(None, description="Column mapping for generic CSV/XLSX/JSONL exports "
                                                  "(a mapping, or the name of a shipped one)", examples=["coosto"])
     targets: Targets = Field(default_factory=Targets, description="KPI targets")
+    corpora: list[Corpus] = Field(default_factory=list, description="Exports `webcare run` ingests (paths relative "
+                                  "to study.yml)")
+    output: str | None = Field(None, description="Output folder of `webcare run` (default: reports/<name> beside "
+                               "study.yml)", examples=["out"])
+    benchmark: BenchmarkSettings = Field(default_factory=BenchmarkSettings, description="Benchmark settings")
+    index: IndexSettings = Field(default_factory=IndexSettings, description="Webcare index weights")
     source_path: str | None = Field(None, exclude=True, description="Where the config was read from (set by load_config)")
 
     @model_validator(mode="before")
@@ -210,6 +251,11 @@ class StudyConfig(_Strict):
     def study(self) -> str:
         "The study name (old key)."
         return self.name
+
+    @property
+    def study_dir(self) -> Path:
+        "The folder of study.yml: paths in the study file are relative to it (the current folder for an in-memory config)."
+        return Path(self.source_path).resolve().parent if self.source_path else Path.cwd()
 
     @property
     def tz(self) -> str:
@@ -440,13 +486,14 @@ def study_template(model: type[BaseModel] = StudyConfig, indent: str = "") -> st
         sub = [a for a in (ann, *get_args(ann)) if isinstance(a, type) and issubclass(a, BaseModel)]
         default = None if f.is_required() else f.get_default(call_default_factory=True)
         out.append(f"{indent}# {name}: {desc} [{_type_words(ann)}]")
-        if sub and name != "organisations":
+        is_list = getattr(ann, "__origin__", None) is list
+        if sub and not is_list:
             out.append(f"{indent}{name}:")
             out.append(study_template(sub[0], indent + "  "))
             continue
-        if name == "organisations":
-            out.append(f"{indent}organisations: []  # for example:")
-            org = study_template(Organisation, "    ").splitlines()
+        if sub and is_list:  # a list of records (organisations, corpora): empty, with a commented example item
+            out.append(f"{indent}{name}: []  # for example:")
+            org = study_template(sub[0], "    ").splitlines()
             first = next(i for i, l in enumerate(org) if not l.lstrip().startswith("#"))
             org[first] = "  - " + org[first].lstrip()
             out.extend(f"{indent}#{l}" for l in org)

@@ -1,0 +1,79 @@
+"""`webcare run study.yml`: every stage from the raw exports, cached by content, with a manifest; errors name the key."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from webcare_research.demo.generate import write_demo
+
+WEBCARE = [sys.executable, "-m", "webcare_research"]
+
+
+def webcare(*args, cwd=None):
+    return subprocess.run([*WEBCARE, *map(str, args)], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "MPLBACKEND": "Agg"})
+
+
+def _snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    d = tmp_path_factory.mktemp("run")
+    write_demo(d / "study", n_messages=2500, seed=9)
+    r = webcare("run", d / "study" / "study.yml")
+    assert r.returncode == 0, r.stderr
+    return d / "study"
+
+
+def test_run_writes_every_output(study):
+    out = study / "reports" / "demo"
+    for f in ("manifest.json", "benchmark.csv", "tests.csv", "index.csv", "spikes.csv", "measures.csv",
+              "data/mentions.parquet", "findings/index.json"):
+        assert (out / f).exists(), f
+    b = pd.read_csv(out / "benchmark.csv")
+    assert set(b["measure"]) >= {"response_rate", "frt_median_min", "frt_p90_min", "answered_within_norm",
+                                 "evening_weekend_response_rate", "chv_score", "negative_wording_share", "redirect_share"}
+    ok = b[b["ci_low"].notna()]
+    assert (ok["ci_low"] <= ok["value"] + 1e-9).all() and (ok["value"] <= ok["ci_high"] + 1e-9).all()
+    ranked = b[b["rank_low"].notna()]
+    assert (ranked["rank_low"] <= ranked["rank"]).all() and (ranked["rank"] <= ranked["rank_high"]).all()
+    assert b.loc[b["insufficient"], "rank"].isna().all()
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["inputs"] and all(len(i["sha256"]) == 64 for i in m["inputs"]) and m["seeds"]["benchmark"] == 42
+    assert set(m["stages"]) == {"ingest", "measures", "findings", "policy", "benchmark"} and m["config"]["config_sha256"]
+
+
+def test_second_run_recomputes_nothing_and_is_byte_identical(study):
+    out = study / "reports" / "demo"
+    before = _snapshot(out)
+    r = webcare("run", study / "study.yml")
+    assert r.returncode == 0 and "nothing changed" in r.stdout
+    assert _snapshot(out) == before
+
+
+def test_changing_a_benchmark_setting_reruns_only_the_benchmark(study, tmp_path):
+    cfg = yaml.safe_load((study / "study.yml").read_text())
+    cfg["benchmark"] = {"min_n": 2000, "seed": 42}
+    (study / "study.yml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+    r = webcare("run", study / "study.yml")
+    assert r.returncode == 0, r.stderr
+    ran = r.stdout.split("stages run:")[1]
+    assert ran.strip().rstrip(")") == "benchmark", ran  # ingest, measures, findings and policy did not depend on it
+    b = pd.read_csv(study / "reports" / "demo" / "benchmark.csv")
+    assert b.loc[b["n"] < 2000, "rank"].isna().all()  # below min_n: never ranked
+
+
+def test_missing_corpus_is_one_clear_error(tmp_path):
+    (tmp_path / "study.yml").write_text("name: x\ncorpora:\n  - path: raw/nope.csv\n")
+    r = webcare("run", tmp_path / "study.yml")
+    assert r.returncode == 2 and "corpora[0].path 'raw/nope.csv' not found" in r.stderr and "Traceback" not in r.stderr
+    (tmp_path / "study.yml").write_text("name: x\n")
+    r = webcare("run", tmp_path / "study.yml")
+    assert r.returncode == 2 and "no `corpora:`" in r.stderr
