@@ -35,7 +35,7 @@ def study(tmp_path_factory):
 def test_run_writes_every_output(study):
     out = study / "reports" / "demo"
     for f in ("manifest.json", "benchmark.csv", "tests.csv", "index.csv", "spikes.csv", "measures.csv",
-              "data/mentions.parquet", "findings/index.json"):
+              "data/mentions.parquet", "data/enriched.parquet", "data/quality.json", "data/measures.parquet", "topics/topics.csv", "findings/index.json"):
         assert (out / f).exists(), f
     b = pd.read_csv(out / "benchmark.csv")
     assert set(b["measure"]) >= {"response_rate", "frt_median_min", "frt_p90_min", "answered_within_norm",
@@ -47,7 +47,7 @@ def test_run_writes_every_output(study):
     assert b.loc[b["insufficient"], "rank"].isna().all()
     m = json.loads((out / "manifest.json").read_text())
     assert m["inputs"] and all(len(i["sha256"]) == 64 for i in m["inputs"]) and m["seeds"]["benchmark"] == 42
-    assert set(m["stages"]) == {"ingest", "measures", "findings", "policy", "benchmark"} and m["config"]["config_sha256"]
+    assert set(m["stages"]) == {"ingest", "enrich", "quality", "topics", "measures", "findings", "policy", "benchmark"} and m["config"]["config_sha256"]
 
 
 def test_second_run_recomputes_nothing_and_is_byte_identical(study):

@@ -102,9 +102,12 @@ def quality_findings(mentions: pd.DataFrame, lang: str = "nl", max_replies: int 
     rep = mentions[(mentions["author_role"] == "organisation") & mentions["text"].fillna("").str.strip().ne("")]
     if rep.empty:
         return None, "geen reacties van de organisatie in de data"
-    if len(rep) > max_replies:
-        rep = rep.sample(max_replies, random_state=seed)
-    q = quality_frame(rep[["organisation", "author_role", "text"]], lang=lang if lang in ("nl", "en") else "auto")
+    if "chv_score" in rep.columns:  # scored by the quality stage (quality.parquet): every reply, no sample
+        q = rep
+    else:
+        if len(rep) > max_replies:
+            rep = rep.sample(max_replies, random_state=seed)
+        q = quality_frame(rep[["organisation", "author_role", "text"]], lang=lang if lang in ("nl", "en") else "auto")
     q = q[q["chv_score"].notna()]
     if q.empty:
         return None, "geen reacties in een ondersteunde taal (nl, en)"

@@ -55,11 +55,12 @@ def _file_hash(h, path: Path) -> None:
             h.update(block)
 
 
-def findings_stamp(processed: Path, config: StudyConfig, text_sample: int, seed: int, sample_size: int) -> str:
+def findings_stamp(processed: Path, config: StudyConfig, text_sample: int, seed: int, sample_size: int,
+                   mentions_path: Path | None = None) -> str:
     "The cache key of a findings folder: input bytes, config, salt fingerprint, parameters, package version."
     h = hashlib.sha256()
-    for name in ("mentions.parquet", "threads.parquet"):
-        _file_hash(h, processed / name)
+    for path in (mentions_path or processed / "mentions.parquet", processed / "threads.parquet"):
+        _file_hash(h, path)
     salt_fp = hmac.new(config.key, b"webcare findings stamp", "sha256").hexdigest()
     h.update(json.dumps({"version": FINDINGS_VERSION, "package": __version__, "salt": salt_fp,
                          "config": config.provenance()["config_sha256"], "text_sample": int(text_sample),
@@ -69,15 +70,20 @@ def findings_stamp(processed: Path, config: StudyConfig, text_sample: int, seed:
 
 def iter_study_findings(processed_dir: str | Path, config: StudyConfig | None = None, text_sample: int = 1000,
                         seed: int = 42, sample_size: int = 10, progress: bool = True, force: bool = False,
-                        out_dir: str | Path | None = None):
+                        out_dir: str | Path | None = None, mentions_path: str | Path | None = None):
     """Yield (organisation, path of `findings/<slug>.json`) as each file is ready, computing what the cache lacks.
+
+    `mentions_path`: the mention table to read instead of the ingest folder's — the study runner passes the quality
+    stage's `quality.parquet` (mentions + enrichment + reply quality), so message types, sentiment and reply quality
+    come from the whole corpus instead of being computed here on a sample.
 
     A consumer can start on one organisation (e.g. render its report) while the next is computed; the folder's
     `index.json` is written when the generator is exhausted."""
     processed = require_complete(Path(processed_dir), "ingest_summary.json", "ingest")
     cfg = config or StudyConfig(name=processed.name)
     out = Path(out_dir) if out_dir is not None else processed / FINDINGS_DIR
-    stamp = findings_stamp(processed, cfg, text_sample, seed, sample_size)
+    mentions_path = Path(mentions_path) if mentions_path is not None else processed / "mentions.parquet"
+    stamp = findings_stamp(processed, cfg, text_sample, seed, sample_size, mentions_path)
     index = out / MARKER
     if not force and index.exists():
         known = json.loads(index.read_text(encoding="utf-8"))
@@ -85,7 +91,7 @@ def iter_study_findings(processed_dir: str | Path, config: StudyConfig | None = 
             yield from ((o, out / f) for o, f in known["organisations"].items())
             return
     index.unlink(missing_ok=True)  # from here until the index is written, the folder is incomplete
-    mentions = read_parquet(processed / "mentions.parquet")
+    mentions = read_parquet(mentions_path)
     threads = read_parquet(processed / "threads.parquet")
     orgs = sorted(threads["organisation"].dropna().astype(str).unique())
     slugs = unique_slugs(orgs)
@@ -111,10 +117,11 @@ def iter_study_findings(processed_dir: str | Path, config: StudyConfig | None = 
 
 def study_findings(processed_dir: str | Path, config: StudyConfig | None = None, text_sample: int = 1000, seed: int = 42,
                    sample_size: int = 10, progress: bool = True, force: bool = False,
-                   out_dir: str | Path | None = None) -> dict[str, Path]:
+                   out_dir: str | Path | None = None, mentions_path: str | Path | None = None) -> dict[str, Path]:
     """Write `findings/<slug>.json` for every organisation of an ingest folder (cached by content; `out_dir` default
     `<processed>/findings`); {organisation: path}."""
-    return dict(iter_study_findings(processed_dir, config, text_sample, seed, sample_size, progress, force, out_dir))
+    return dict(iter_study_findings(processed_dir, config, text_sample, seed, sample_size, progress, force, out_dir,
+                                    mentions_path))
 
 
 def read_findings(path: str | Path) -> tuple[Findings, dict]:

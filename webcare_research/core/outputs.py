@@ -24,8 +24,8 @@ from .errors import ConfigError, InputError
 
 # %% auto #0
 __all__ = ['FORMULA_START', 'package_asset', 'atomic_path', 'write_text', 'write_json', 'write_parquet', 'read_parquet',
-           'require_complete', 'neutralise_formulas', 'write_table', 'frame_to_json', 'frame_from_json', 'slugify',
-           'unique_slugs', 'contained', 'clean_html', 'clean_notebook', 'staged_folder']
+           'read_table', 'require_complete', 'neutralise_formulas', 'write_table', 'frame_to_json', 'frame_from_json',
+           'slugify', 'unique_slugs', 'contained', 'clean_html', 'clean_notebook', 'staged_folder']
 
 # %% ../../notebooks/02_core_outputs.ipynb #0c000004
 def package_asset(*parts: str) -> Path:
@@ -93,6 +93,24 @@ def read_parquet(path: str | Path, columns: list[str] | None = None) -> pd.DataF
     except Exception as e:  # ArrowInvalid, OSError, ValueError: all mean the file cannot be used
         raise InputError(f"{path}: not a readable Parquet file ({type(e).__name__}: {' '.join(str(e).split())[:160]})",
                          hint="the file is truncated or not Parquet: run the stage that writes it again") from None
+
+
+def read_table(path: str | Path, **csv_kwargs) -> pd.DataFrame:
+    """The one reader for user tables: Parquet by extension, else CSV/TSV with the delimiter sniffed from the header
+    (`,` `;` tab `|`), a UTF-8 BOM dropped and undecodable bytes replaced; every column kept. `csv_kwargs` go to
+    `pandas.read_csv` (e.g. `dtype=str, keep_default_na=False` to read labels as written)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"input not found: {path}", hint="check the path (relative to where you run webcare)")
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return read_parquet(path)
+    if path.suffix.lower() not in (".csv", ".tsv", ".txt"):
+        raise InputError(f"unsupported input {path.name}", hint="use .csv, .tsv or .parquet")
+    with open(path, "r", encoding="utf-8-sig", errors="replace") as f:
+        head = f.read(20000)
+    sep = max([",", ";", "\t", "|"], key=lambda c: head.split("\n", 1)[0].count(c))
+    return pd.read_csv(path, sep=sep, encoding="utf-8-sig", encoding_errors="replace", low_memory=False,
+                       lineterminator="\n" if "\r\n" not in head else None, **csv_kwargs)
 
 
 def require_complete(folder: str | Path, marker: str, stage: str) -> Path:

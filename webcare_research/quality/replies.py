@@ -26,14 +26,14 @@ from spacy.util import minibatch
 from ..text.enrich import fewer_collections
 from ..text.message_types import re2_superset, superset_hits
 from ..text.nlp import ext_key
-from ..core.outputs import package_asset
+from ..core.outputs import package_asset, read_table
 from ..core.signals import REDIRECT_PATTERNS, extract_agent, find_redirects
 
 # %% auto #0
 __all__ = ['TACTICS', 'CHV_MARKERS', 'REDIRECT_MARKERS', 'MARKERS', 'SCORE_COLUMNS', 'QUALITY_COLUMNS', 'ASSETS', 'GROUPS',
            'ALL_MARKERS_FACTORY', 'load_patterns', 'LeanTokenizer', 'MarkerMatcher', 'quality_nlp', 'markers_of',
-           'normalise_reply', 'near_duplicate_counts', 'chv_scores', 'quality_frame', 'read_table', 'quality_file',
-           'chv_profile', 'plot_chv_profile']
+           'normalise_reply', 'near_duplicate_counts', 'chv_scores', 'quality_frame', 'quality_file', 'chv_profile',
+           'plot_chv_profile']
 
 # %% ../../notebooks/50_quality_replies.ipynb #3fb2951e
 TACTICS: dict[str, tuple[str, ...]] = {
@@ -423,19 +423,6 @@ def quality_frame(df: pd.DataFrame, text_column: str = "text", lang: str = "auto
     return out
 
 # %% ../../notebooks/50_quality_replies.ipynb #a6f42180
-def read_table(path: str | Path) -> pd.DataFrame:
-    "Read a CSV or Parquet table (by extension)."
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"input not found: {path}")
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        return pd.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",", dtype_backend="pyarrow"
-                           ).convert_dtypes(dtype_backend="numpy_nullable")
-    raise ValueError(f"unsupported input {path.name}: use .csv or .parquet")
-
-
 def quality_file(input: str | Path, out: str | Path, text_column: str = "text", lang: str = "auto",
                  config=None, organisation_column: str | None = None) -> pd.DataFrame:
     "Score the replies in a CSV/Parquet file and write the table with all quality columns to Parquet `out`."

@@ -1,4 +1,4 @@
-"""`webcare run study.yml` takes the study's raw exports through ingest (with threads) → measures → findings (enrichment, reply quality and sentiment shift per organisation) → policy → benchmark, each stage reading the previous stage's files and writing its own, and records what it did in `manifest.json`.
+"""`webcare run study.yml` takes the study's raw exports through ingest (with threads) → enrich (language, sentiment, message types) → quality (reply quality) → topics → measures → findings (every number of a report, per organisation) → policy → benchmark, each stage reading the previous stage's files and writing its own, and records what it did in `manifest.json`.
 
 Docs: https://github.com/webcare-research/webcare-research/run_study.html.md"""
 
@@ -19,9 +19,12 @@ import pandas as pd
 
 from .. import __version__
 from ..core.errors import ConfigError, InputError
-from ..core.outputs import package_asset, read_parquet, slugify, write_json, write_table
+from ..core.outputs import read_parquet, slugify, write_json, write_parquet, write_table
 from ..study.config import StudyConfig, load_config, SECRETS_FILE
 from ..ingest.stage import ingest
+from ..text.enrich import enrich_file
+from ..quality.replies import quality_file
+from ..topics.model import topics_file
 from ..measures.basic import measure_dir
 from ..measures.service import extended_measures
 from ..benchmark.study import study_findings
@@ -31,10 +34,11 @@ from ..benchmark.spikes import spikes
 from ..policy.recommendations import study_policy
 
 # %% auto #0
-__all__ = ['STAGES', 'SKIP_NAMES', 'STAGE_OUTPUTS', 'study_output', 'study_inputs', 'run_study']
+__all__ = ['STAGES', 'STAGE_VERSION', 'SKIP_NAMES', 'STAGE_OUTPUTS', 'study_output', 'study_inputs', 'run_study']
 
 # %% ../../notebooks/88_run_study.ipynb #e459677a
-STAGES = ("ingest", "measures", "findings", "policy", "benchmark")
+STAGES = ("ingest", "enrich", "quality", "topics", "measures", "findings", "policy", "benchmark")
+STAGE_VERSION = 1  # bump when a stage file's layout changes: every stamp then says it is stale
 SKIP_NAMES = {"study.yml", SECRETS_FILE}
 
 
@@ -89,8 +93,39 @@ def _outputs_exist(out: Path, paths: list[str]) -> bool:
     return all((out / p).exists() for p in paths)
 
 
+def _schemas():
+    "pandera schemas of the text stages' files (the columns later stages read, with their ranges)."
+    import pandera.pandas as pa
+    from webcare_research.text.message_types import TYPE_COLUMNS
+    enriched = pa.DataFrameSchema({
+        "message_id": pa.Column(str, nullable=False, coerce=True),
+        "language": pa.Column(str, nullable=True, coerce=True),
+        "sentiment_score": pa.Column(float, pa.Check.in_range(-1, 1), nullable=True, coerce=True),
+        **{c: pa.Column(nullable=True) for c in TYPE_COLUMNS}}, strict=False)
+    quality = pa.DataFrameSchema({
+        "message_id": pa.Column(str, nullable=False, coerce=True),
+        "chv_score": pa.Column(float, pa.Check.in_range(0, 1), nullable=True, coerce=True),
+        "redirect_dm": pa.Column(nullable=True), "negative_wording": pa.Column(nullable=True)}, strict=False)
+    measures = pa.DataFrameSchema({
+        "organisation": pa.Column(str, nullable=False, coerce=True), "channel": pa.Column(str, nullable=True, coerce=True),
+        "inbound": pa.Column(int, pa.Check.ge(0), coerce=True), "answered": pa.Column(int, pa.Check.ge(0), coerce=True),
+        "response_rate": pa.Column(float, pa.Check.in_range(0, 1), nullable=True, coerce=True)}, strict=False)
+    return {"enrich": enriched, "quality": quality, "measures": measures}
+
+
+def _stamp_file(path: Path, stage: str, key: str) -> None:
+    "Validate a text stage's Parquet file against its schema and write its version stamp beside it."
+    df = read_parquet(path)
+    _schemas()[stage].validate(df, lazy=True)
+    write_json(path.with_suffix(".json"), {"stage": stage, "version": STAGE_VERSION, "webcare_research": __version__,
+                                           "rows": len(df), "key": key})
+
+
 STAGE_OUTPUTS = {"ingest": ["data/ingest_summary.json", "data/mentions.parquet", "data/threads.parquet"],
-                 "measures": ["measures.csv"], "findings": ["findings/index.json"], "policy": ["policy"],
+                 "enrich": ["data/enriched.parquet", "data/enriched.json"],
+                 "quality": ["data/quality.parquet", "data/quality.json"],
+                 "topics": ["topics/assignments.parquet", "topics/topics.csv", "topics/model_card.json"],
+                 "measures": ["measures.csv", "data/measures.parquet", "data/measures.json"], "findings": ["findings/index.json"], "policy": ["policy"],
                  "benchmark": ["benchmark.csv", "tests.csv", "index.csv", "spikes.csv"]}
 
 
@@ -123,8 +158,11 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
     keys = {"ingest": _sha(__version__, [(str(f["path"].relative_to(cfg.study_dir)) if f["path"].is_relative_to(cfg.study_dir)
                                          else str(f["path"]), f["sha256"], f["format"]) for f in inputs],
                            part("organisations", "channels", "country", "timezone", "mapping", "pseudonymise"), salt_fp)}
-    keys["measures"] = _sha(keys["ingest"], clock)
-    keys["findings"] = _sha(keys["ingest"], clock, part("language", "targets"))
+    keys["enrich"] = _sha(keys["ingest"], part("language"), STAGE_VERSION)
+    keys["quality"] = _sha(keys["enrich"], STAGE_VERSION)
+    keys["topics"] = _sha(keys["enrich"], part("language", "organisations"), cfg.benchmark.seed, STAGE_VERSION)
+    keys["measures"] = _sha(keys["ingest"], clock, STAGE_VERSION)
+    keys["findings"] = _sha(keys["quality"], clock, part("language", "targets"))
     keys["policy"] = _sha(keys["findings"])
     keys["benchmark"] = _sha(keys["findings"], part("benchmark", "index"))
     data = out / "data"
@@ -134,13 +172,27 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
         fmt = {str(f["path"]): f["format"] for f in inputs if f["format"]} or None
         ingest([f["path"] for f in inputs], data, fmt=fmt, config=cfg, progress=progress)
 
+    def stage_enrich():
+        enrich_file(data / "mentions.parquet", data / "enriched.parquet", config=cfg, progress=progress)
+        _stamp_file(data / "enriched.parquet", "enrich", keys["enrich"])
+
+    def stage_quality():
+        quality_file(data / "enriched.parquet", data / "quality.parquet", config=cfg)
+        _stamp_file(data / "quality.parquet", "quality", keys["quality"])
+
+    def stage_topics():
+        topics_file(data / "enriched.parquet", out / "topics", seed=cfg.benchmark.seed, config=cfg)
+
     def stage_measures():
         table = measure_dir(data, config=cfg)
         ext = extended_measures(read_parquet(data / "mentions.parquet"), read_parquet(data / "threads.parquet"), cfg)
-        write_table(table.merge(ext, on=["organisation", "channel"], how="left"), out / "measures.csv")
+        table = table.merge(ext, on=["organisation", "channel"], how="left")
+        write_table(table, out / "measures.csv")  # for people (spreadsheet-safe)
+        write_parquet(table, data / "measures.parquet")  # for the stages after this one
+        _stamp_file(data / "measures.parquet", "measures", keys["measures"])
 
     def stage_findings():
-        study_findings(data, cfg, progress=progress, out_dir=out / "findings")
+        study_findings(data, cfg, progress=progress, out_dir=out / "findings", mentions_path=data / "quality.parquet")
 
     def stage_policy():
         found = json.loads((out / "findings" / "index.json").read_text(encoding="utf-8"))["organisations"]
@@ -160,7 +212,8 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
             fig.savefig(out / "index_sensitivity.png", dpi=110, metadata={"Software": None})
         write_table(spikes(threads, cfg, mentions), out / "spikes.csv")
 
-    run = {"ingest": stage_ingest, "measures": stage_measures, "findings": stage_findings, "policy": stage_policy,
+    run = {"ingest": stage_ingest, "enrich": stage_enrich, "quality": stage_quality, "topics": stage_topics,
+           "measures": stage_measures, "findings": stage_findings, "policy": stage_policy,
            "benchmark": stage_benchmark}
     for i, stage in enumerate(STAGES, 1):
         if only is not None and stage != only:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
-from ..core.outputs import write_table
+from ..core.outputs import read_table, write_table
 from .message_types import MESSAGE_TYPES, TYPE_COLUMNS, predict_types, types_frame
 from .sentiment import LABELS, label_scores, score_texts
 
@@ -137,13 +137,6 @@ _LABEL_ALIASES = {"neg": "negative", "negatief": "negative", "-1": "negative", "
                   "pos": "positive", "positief": "positive", "1": "positive", "positive": "positive"}
 
 
-def _read(path) -> pd.DataFrame:
-    path = Path(path)
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    return pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=str)
-
-
 def _languages(df: pd.DataFrame, texts: pd.Series, lang: str) -> pd.Series:
     if lang != "auto":
         return pd.Series(lang, index=df.index)
@@ -203,7 +196,7 @@ def evaluate_frame(df: pd.DataFrame, text_column: str = "text", label_column: st
 def evaluate_file(path, text_column: str = "text", label_column: str = "label", task: str = "sentiment",
                   lang: str = "nl", out_dir=None) -> dict:
     "Evaluate our pipeline on a labelled CSV/Parquet; optionally write table, confusion, plot and JSON to out_dir."
-    res = evaluate_frame(_read(path), text_column, label_column, task, lang)
+    res = evaluate_frame(read_table(path, dtype=str, keep_default_na=False, na_values=[""]), text_column, label_column, task, lang)
     res["source"] = str(path)
     if out_dir is not None:
         import matplotlib.pyplot as plt

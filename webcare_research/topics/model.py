@@ -27,7 +27,7 @@ from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP_WORDS
 
 from ..study.config import StudyConfig, load_config, norm_handle
-from ..core.outputs import write_table
+from ..core.outputs import read_table, write_table
 from ..mentions.privacy import pseudonymise_text
 # the back-end classes too: models saved before the embeddings had their own module refer to them as topics.<class>
 from .embeddings import LocalModelEmbedder, TfidfSvdEmbedder, make_embedder
@@ -36,7 +36,7 @@ from .evaluation import npmi_coherence, stability_score, topic_diversity
 
 # %% auto #0
 __all__ = ['LANGS', 'STOP_WORDS', 'brand_words', 'Preprocessor', 'CentroidClusterer', 'canonical_order', 'default_n_topics',
-           'default_min_topic_size', 'TopicModel', 'save_model', 'load_model', 'read_table', 'topics_file']
+           'default_min_topic_size', 'TopicModel', 'save_model', 'load_model', 'topics_file']
 
 # %% ../../notebooks/63_topics_model.ipynb #b6af8d9b
 from ..core.patterns import HANDLE_PATTERN  # entities are recognised alike everywhere
@@ -408,20 +408,6 @@ def load_model(path: str | Path) -> TopicModel:
     return joblib.load(path / "model.joblib")
 
 # %% ../../notebooks/63_topics_model.ipynb #2207f903
-def read_table(path: str | Path) -> pd.DataFrame:
-    "Read a Parquet or CSV file (delimiter sniffed, bad bytes replaced, every column kept)."
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"input not found: {path}")
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    with open(path, "r", encoding="utf-8-sig", errors="replace") as f:
-        head = f.read(20000)
-    sep = max([",", ";", "\t", "|"], key=lambda s: head.split("\n", 1)[0].count(s))
-    return pd.read_csv(path, sep=sep, encoding="utf-8-sig", encoding_errors="replace", low_memory=False,
-                       lineterminator="\n" if "\r\n" not in head else None)
-
-
 def topics_file(input: str | Path, out_dir: str | Path, text_column: str = "text", lang: str = "auto",
                 seed: int = 42, config: StudyConfig | None = None, **model_kwargs) -> dict:
     "Fit topics on a table's text column; write assignments.parquet, topics.csv, model_card.json; return the card."
