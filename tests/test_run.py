@@ -77,3 +77,22 @@ def test_missing_corpus_is_one_clear_error(tmp_path):
     (tmp_path / "study.yml").write_text("name: x\n")
     r = webcare("run", tmp_path / "study.yml")
     assert r.returncode == 2 and "no `corpora:`" in r.stderr
+
+
+def test_without_the_topics_extra_the_study_runs_and_says_so(tmp_path, monkeypatch):
+    "A plain `pip install .` has no BERTopic: the runner skips topics with a note; `webcare topics` is one clear error."
+    from typer.testing import CliRunner
+    import webcare_research.run.study as run_mod
+    import webcare_research.topics.model as topics_mod
+    from webcare_research.cli import app
+    monkeypatch.setattr(run_mod, "bertopic_available", lambda: False)
+    monkeypatch.setattr(topics_mod, "bertopic_available", lambda: False)
+    write_demo(tmp_path / "s", n_messages=1200, seed=4)
+    said = []
+    m = run_mod.run_study(tmp_path / "s" / "study.yml", progress=False, say=said.append)
+    assert "topics" in m["ran_now"] and any("BERTopic is not installed" in s for s in said)
+    card = json.loads((tmp_path / "s" / "reports" / "demo" / "topics" / "model_card.json").read_text())
+    assert "skipped" in card and (tmp_path / "s" / "reports" / "demo" / "benchmark.csv").exists()
+    r = CliRunner().invoke(app, ["topics", str(tmp_path / "s" / "reports" / "demo" / "data" / "mentions.parquet"),
+                                 "--out", str(tmp_path / "t")])
+    assert r.exit_code == 2 and "needs BERTopic" in r.output and "Traceback" not in r.output

@@ -24,7 +24,7 @@ from ..study.config import StudyConfig, load_config, SECRETS_FILE
 from ..ingest.stage import ingest
 from ..text.enrich import enrich_file
 from ..quality.replies import quality_file
-from ..topics.model import topics_file
+from ..topics.model import bertopic_available, topics_file
 from ..measures.basic import measure_dir
 from ..measures.service import extended_measures
 from ..benchmark.study import study_findings
@@ -124,7 +124,7 @@ def _stamp_file(path: Path, stage: str, key: str) -> None:
 STAGE_OUTPUTS = {"ingest": ["data/ingest_summary.json", "data/mentions.parquet", "data/threads.parquet"],
                  "enrich": ["data/enriched.parquet", "data/enriched.json"],
                  "quality": ["data/quality.parquet", "data/quality.json"],
-                 "topics": ["topics/assignments.parquet", "topics/topics.csv", "topics/model_card.json"],
+                 "topics": ["topics/model_card.json"],
                  "measures": ["measures.csv", "data/measures.parquet", "data/measures.json"], "findings": ["findings/index.json"], "policy": ["policy"],
                  "benchmark": ["benchmark.csv", "tests.csv", "index.csv", "spikes.csv"]}
 
@@ -160,7 +160,8 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
                            part("organisations", "channels", "country", "timezone", "mapping", "pseudonymise"), salt_fp)}
     keys["enrich"] = _sha(keys["ingest"], part("language"), STAGE_VERSION)
     keys["quality"] = _sha(keys["enrich"], STAGE_VERSION)
-    keys["topics"] = _sha(keys["enrich"], part("language", "organisations"), cfg.benchmark.seed, STAGE_VERSION)
+    keys["topics"] = _sha(keys["enrich"], part("language", "organisations"), cfg.benchmark.seed, STAGE_VERSION,
+                          bertopic_available())  # installing the extra later makes the stage run
     keys["measures"] = _sha(keys["ingest"], clock, STAGE_VERSION)
     keys["findings"] = _sha(keys["quality"], clock, part("language", "targets"))
     keys["policy"] = _sha(keys["findings"])
@@ -181,6 +182,10 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
         _stamp_file(data / "quality.parquet", "quality", keys["quality"])
 
     def stage_topics():
+        if not bertopic_available():  # an optional extra: the study runs without it, and says so
+            say("   topics: skipped — BERTopic is not installed (pip install 'webcare_research[topics]')")
+            write_json(out / "topics" / "model_card.json", {"skipped": "BERTopic (the topics extra) is not installed"})
+            return
         topics_file(data / "enriched.parquet", out / "topics", seed=cfg.benchmark.seed, config=cfg)
 
     def stage_measures():

@@ -27,6 +27,7 @@ from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP_WORDS
 
 from ..study.config import StudyConfig, load_config, norm_handle
+from ..core.errors import UserError
 from ..core.outputs import read_table, write_table
 from ..mentions.privacy import pseudonymise_text
 # the back-end classes too: models saved before the embeddings had their own module refer to them as topics.<class>
@@ -36,7 +37,8 @@ from .evaluation import npmi_coherence, stability_score, topic_diversity
 
 # %% auto #0
 __all__ = ['LANGS', 'STOP_WORDS', 'brand_words', 'Preprocessor', 'CentroidClusterer', 'canonical_order', 'default_n_topics',
-           'default_min_topic_size', 'TopicModel', 'save_model', 'load_model', 'topics_file']
+           'default_min_topic_size', 'MissingExtraError', 'bertopic_available', 'TopicModel', 'save_model',
+           'load_model', 'topics_file']
 
 # %% ../../notebooks/63_topics_model.ipynb #b6af8d9b
 from ..core.patterns import HANDLE_PATTERN  # entities are recognised alike everywhere
@@ -199,7 +201,21 @@ def default_min_topic_size(n_docs: int, n_topics: int) -> int:
     return max(3, math.ceil(0.1 * n_docs / max(n_topics, 1)))
 
 # %% ../../notebooks/63_topics_model.ipynb #b63857c4
+class MissingExtraError(UserError):
+    "An optional part of the package (an extra) is needed but not installed."
+
+
+def bertopic_available() -> bool:
+    "Is BERTopic (the `topics` extra) installed? Checked without importing it."
+    import importlib.util
+    return importlib.util.find_spec("bertopic") is not None
+
+
 def _bertopic_parts(ngrams: int = 1):
+    if not bertopic_available():
+        raise MissingExtraError("topic modelling needs BERTopic, which is not installed",
+                                hint="pip install 'webcare_research[topics]' after the CPU build of torch "
+                                     "(scripts/setup.sh installs both)")
     from bertopic import BERTopic  # heavy import (numba, umap): only when a model is fitted
     from bertopic.dimensionality import BaseDimensionalityReduction
     from bertopic.vectorizers import ClassTfidfTransformer
