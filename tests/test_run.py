@@ -96,3 +96,19 @@ def test_without_the_topics_extra_the_study_runs_and_says_so(tmp_path, monkeypat
     r = CliRunner().invoke(app, ["topics", str(tmp_path / "s" / "reports" / "demo" / "data" / "mentions.parquet"),
                                  "--out", str(tmp_path / "t")])
     assert r.exit_code == 2 and "needs BERTopic" in r.output and "Traceback" not in r.output
+
+
+def test_benchmark_and_recommend_commands(study, tmp_path):
+    out = study / "reports" / "demo"
+    r = webcare("benchmark", out, "--out", tmp_path / "b.csv")
+    assert r.returncode == 0, r.stderr
+    b = pd.read_csv(tmp_path / "b.csv")
+    assert {"organisation", "measure", "value", "ci_low", "ci_high", "rank_low", "rank_high"} <= set(b.columns)
+    q = b[b["measure"] == "chv_score"]
+    assert q["ci_low"].notna().all() and (q["ci_low"] <= q["value"]).all()  # per-reply scores: a real interval
+    r = webcare("recommend", out, "--org", "voltera", "--out", tmp_path / "v.md")
+    assert r.returncode == 0, r.stderr
+    md = (tmp_path / "v.md").read_text()
+    assert md.startswith("# Aanbevelingen webcare — Voltera") and "95%-BI" in md and "## Concept-webcarebeleid" in md
+    r = webcare("recommend", out, "--org", "Nope", "--out", tmp_path / "x.md")
+    assert r.returncode == 3 and "known: " in r.stderr and "Traceback" not in r.stderr

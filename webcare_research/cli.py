@@ -17,8 +17,8 @@ import click
 import typer
 
 # %% auto #0
-__all__ = ['app', 'LANGS', 'command', 'init', 'demo', 'run', 'ingest', 'measure', 'report', 'enrich', 'evaluate', 'quality',
-           'topics', 'main']
+__all__ = ['app', 'LANGS', 'command', 'init', 'demo', 'run', 'benchmark', 'recommend', 'ingest', 'measure', 'report', 'enrich',
+           'evaluate', 'quality', 'topics', 'main']
 
 # %% ../notebooks/95_cli.ipynb #d9e15e97
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -147,6 +147,29 @@ def run(study: Path = typer.Argument(..., help="study.yml (its corpora, relative
     manifest = run_study(study, only=only, force=force, say=lambda s: typer.echo(s, err=True))
     ran = manifest["ran_now"]
     typer.echo(f"{study_output(cfg)}  (stages run: {', '.join(ran) or 'none, nothing changed'})")
+
+
+@command
+def benchmark(folder: Path = typer.Argument(..., help="A study output folder written by `webcare run`"),
+              out: Path = typer.Option(..., "--out", help="CSV (or .xlsx) for the league table"),
+              config: Optional[Path] = typer.Option(None, "--config", help="study.yml (default: the one the run used)")):
+    "The league table (benchmark.csv) of a study folder, e.g. with other benchmark settings (min_n, confidence, seed)."
+    from webcare_research.run.study import benchmark_folder
+    cfg = _config(config) if config else None
+    table = benchmark_folder(folder, cfg, out)
+    typer.echo(f"{len(table)} rows ({table['organisation'].nunique()} organisations, "
+               f"{int(table['insufficient'].sum())} below min_n) -> {out}")
+
+
+@command
+def recommend(folder: Path = typer.Argument(..., help="A study output folder written by `webcare run`"),
+              org: str = typer.Option(..., "--org", help="Organisation"),
+              out: Path = typer.Option(..., "--out", help="Markdown file"),
+              lang: str = typer.Option("nl", "--lang", help="nl (en: not yet)")):
+    "One organisation's recommendations and draft webcare policy as Markdown."
+    from webcare_research.run.study import recommend_folder
+    path = recommend_folder(folder, org, out, lang)
+    typer.echo(str(path))
 
 
 @command

@@ -21,7 +21,8 @@ from ..measures.service import period_of
 from ..measures.survival import horizon_label, km_table, observation_end, survival_data
 
 # %% auto #0
-__all__ = ['LEAGUE_MEASURES', 'LEAGUE_COLUMNS', 'BCA_MAX_N', 'TEST_COLUMNS', 'TESTED', 'league_table', 'difference_tests']
+__all__ = ['LEAGUE_MEASURES', 'LEAGUE_COLUMNS', 'BCA_MAX_N', 'REDIRECTS', 'TEST_COLUMNS', 'TESTED', 'league_table',
+           'difference_tests']
 
 # %% ../../notebooks/82_benchmark_league.ipynb #b558da10
 LEAGUE_MEASURES: dict[str, str] = {  # measure -> direction (is higher better?)
@@ -44,7 +45,8 @@ def _boot(x: np.ndarray, q: float, conf: float, B: int, rng: np.random.Generator
     "(ci_low, ci_high, replicates, method) of the q-quantile of x by bootstrap."
     if len(x) < 2 or np.all(x == x[0]):
         return (float(x[0]), float(x[0]), np.full(B, float(x[0])), "constant") if len(x) else (np.nan, np.nan, None, "none")
-    stat = (lambda a, axis=-1: np.median(a, axis=axis)) if q == 0.5 else (lambda a, axis=-1: np.quantile(a, q, axis=axis))
+    stat = ((lambda a, axis=-1: np.mean(a, axis=axis)) if q is None else  # q None: the mean
+            (lambda a, axis=-1: np.median(a, axis=axis)) if q == 0.5 else (lambda a, axis=-1: np.quantile(a, q, axis=axis)))
     method = "BCa" if len(x) <= BCA_MAX_N else "percentile"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -57,8 +59,11 @@ def _boot(x: np.ndarray, q: float, conf: float, B: int, rng: np.random.Generator
     return lo, hi, np.asarray(res.bootstrap_distribution, dtype=float), f"bootstrap {method}"
 
 # %% ../../notebooks/82_benchmark_league.ipynb #1d3d7850
+REDIRECTS = ("redirect_dm", "redirect_phone", "redirect_email", "redirect_chat")
+
+
 def _rows_for(org: str, t: pd.DataFrame, surv: pd.DataFrame, facts: dict | None, cfg: StudyConfig,
-              rng: np.random.Generator) -> list[dict]:
+              rng: np.random.Generator, replies: pd.DataFrame | None = None) -> list[dict]:
     "League rows (without ranks) and their replicates for one organisation."
     conf, B = cfg.benchmark.confidence, cfg.benchmark.bootstrap
     z = stats.norm.ppf(0.5 + conf / 2)
@@ -91,7 +96,18 @@ def _rows_for(org: str, t: pd.DataFrame, surv: pd.DataFrame, facts: dict | None,
         add("answered_within_norm", s["value"], s["lo"], s["hi"], n, "Kaplan-Meier, exponential Greenwood",
             normal_reps(s["value"], s["lo"], s["hi"]))
     q = (facts or {}).get("quality") or {}
-    if q:
+    if replies is not None and len(replies):  # per-reply scores (quality.parquet): intervals for every quality measure
+        chv = replies["chv_score"].dropna().to_numpy(dtype=float)
+        lo, hi, reps, method = _boot(chv, None, conf, B, rng)
+        add("chv_score", float(chv.mean()) if len(chv) else np.nan, lo, hi, len(chv), method, reps)
+        m = len(replies)
+        flags = {"negative_wording_share": replies["negative_wording"].fillna(False).astype(bool),
+                 "redirect_share": replies[[c for c in REDIRECTS if c in replies]].fillna(False).astype(bool).any(axis=1)}
+        for measure, hit in flags.items():
+            kk = int(hit.sum())
+            lo, hi = _wilson(kk, m, conf)
+            add(measure, kk / m, lo, hi, m, "Wilson", rng.binomial(m, kk / m, B) / m)
+    elif q:
         m = int(q.get("replies", 0))
         add("chv_score", q.get("chv_score", np.nan), np.nan, np.nan, m, "mean over replies (no interval: per-reply "
             "scores are not kept in the findings)")
@@ -114,8 +130,13 @@ def _rank(values: np.ndarray, direction: str) -> np.ndarray:
     return stats.rankdata(v, method="min", axis=-1)
 
 
-def league_table(threads: pd.DataFrame, config: StudyConfig, facts: dict[str, dict] | None = None) -> pd.DataFrame:
-    "benchmark.csv: one row per organisation × measure with value, interval, n, rank, rank interval, insufficient."
+def league_table(threads: pd.DataFrame, config: StudyConfig, facts: dict[str, dict] | None = None,
+                 replies: pd.DataFrame | None = None) -> pd.DataFrame:
+    """benchmark.csv: one row per organisation × measure with value, interval, n, rank, rank interval, insufficient.
+
+    `facts`: the findings per organisation (reply quality and sentiment shift); `replies`: the scored organisation
+    replies of `quality.parquet` (organisation, chv_score, negative_wording, redirect_*) — with them the quality
+    measures get bootstrap/Wilson intervals and rank intervals, without them the findings' point values."""
     cfg = config
     rng = np.random.default_rng(cfg.benchmark.seed)
     t = threads[threads["organisation"].notna()].copy()
@@ -131,8 +152,10 @@ def league_table(threads: pd.DataFrame, config: StudyConfig, facts: dict[str, di
                                 "hi": r[f"answered_within_{lab}_ci_high"]} for r in km.to_dict("records")}
     sectors = {o.name: (o.sector or "") for o in cfg.organisations}
     rows = []
+    by_org = {} if replies is None else dict(tuple(replies[replies["chv_score"].notna()].assign(
+        organisation=lambda d: d["organisation"].astype(str)).groupby("organisation")))
     for org, g in t.groupby("organisation", sort=True):
-        rows += _rows_for(org, g, surv, (facts or {}).get(org), cfg, rng)
+        rows += _rows_for(org, g, surv, (facts or {}).get(org), cfg, rng, by_org.get(org) if replies is not None else None)
     out = pd.DataFrame(rows)
     out["sector"] = out["organisation"].map(sectors).fillna("")
     out["insufficient"] = out["n"] < cfg.benchmark.min_n

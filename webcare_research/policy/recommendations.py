@@ -21,7 +21,7 @@ from ..measures.survival import horizon_label
 # %% auto #0
 __all__ = ['TARGETS', 'PERIOD_LABELS', 'RULES', 'channel_norms', 'rule_response_rate', 'rule_speed', 'rule_coverage',
            'rule_channels', 'rule_handoff', 'rule_tone', 'rule_types', 'rule_sentiment', 'rule_public_norm',
-           'recommendations', 'policy_sections', 'study_policy']
+           'recommendations', 'policy_sections', 'study_policy', 'recommendations_markdown']
 
 # %% ../../notebooks/85_policy_recommendations.ipynb #949a4a80
 TARGETS: dict[str, float] = {"response_rate": 0.90, "service_level": 0.80}  # defaults of study.yml `targets:`
@@ -299,3 +299,21 @@ def study_policy(findings: dict[str, Path], out_dir: str | Path) -> dict[str, Pa
         doc = {"organisation": org, "recommendations": frame_to_json(recommendations(facts)), "sections": policy_sections(facts)}
         written[org] = write_json(out / Path(path).name, doc)
     return written
+
+# %% ../../notebooks/85_policy_recommendations.ipynb #15a2a3a5
+def recommendations_markdown(policy_path: str | Path, lang: str = "nl") -> str:
+    "Markdown of one organisation's recommendations and draft policy (from `policy/<organisation>.json`)."
+    from webcare_research.core.errors import ConfigError
+    if lang != "nl":
+        raise ConfigError(f"recommendations exist in Dutch only for now, not {lang!r}", hint="use --lang nl")
+    doc = json.loads(Path(policy_path).read_text(encoding="utf-8"))
+    recs = frame_from_json(doc["recommendations"])
+    esc = lambda s: str(s).replace("|", "\\|").replace("\n", " ")
+    lines = [f"# Aanbevelingen webcare — {doc['organisation']}", "",
+             "| prioriteit | thema | bevinding | aanbeveling |", "|---|---|---|---|"]
+    lines += [f"| {int(r.priority)} | {esc(r.theme)} | {esc(r.finding)} | {esc(r.action)} |" for r in recs.itertuples()]
+    lines += ["", "Prioriteit 1 = nu aanpakken, 2 = dit kwartaal, 3 = vasthouden of verfijnen.", "",
+              "## Concept-webcarebeleid", ""]
+    for sec in doc["sections"]:
+        lines += [f"### {sec['title']}", "", *[p + "\n" for p in sec["paragraphs"]]]
+    return "\n".join(lines).rstrip() + "\n"

@@ -34,7 +34,8 @@ from ..benchmark.spikes import spikes
 from ..policy.recommendations import study_policy
 
 # %% auto #0
-__all__ = ['STAGES', 'STAGE_VERSION', 'SKIP_NAMES', 'STAGE_OUTPUTS', 'study_output', 'study_inputs', 'run_study']
+__all__ = ['STAGES', 'STAGE_VERSION', 'SKIP_NAMES', 'STAGE_OUTPUTS', 'study_output', 'study_inputs', 'run_study',
+           'benchmark_folder', 'recommend_folder']
 
 # %% ../../notebooks/88_run_study.ipynb #e459677a
 STAGES = ("ingest", "enrich", "quality", "topics", "measures", "findings", "policy", "benchmark")
@@ -207,7 +208,9 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
         threads, mentions = read_parquet(data / "threads.parquet"), read_parquet(data / "mentions.parquet")
         found = json.loads((out / "findings" / "index.json").read_text(encoding="utf-8"))["organisations"]
         facts = {o: json.loads((out / "findings" / f).read_text(encoding="utf-8"))["facts"] for o, f in found.items()}
-        league = league_table(threads, cfg, facts)
+        replies = read_parquet(data / "quality.parquet")
+        replies = replies[replies["author_role"] == "organisation"]
+        league = league_table(threads, cfg, facts, replies)
         write_table(league, out / "benchmark.csv")
         write_table(difference_tests(threads, cfg), out / "tests.csv")
         idx = webcare_index(league, cfg)
@@ -252,3 +255,43 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
     }
     write_json(manifest_path, manifest)
     return {**manifest, "ran_now": ran}
+
+# %% ../../notebooks/88_run_study.ipynb #0bdfd1a8
+def _run_config(folder: Path) -> StudyConfig:
+    "The study.yml a run used (from its manifest), else the defaults."
+    m = folder / "manifest.json"
+    src = json.loads(m.read_text(encoding="utf-8")).get("config", {}).get("config") if m.exists() else None
+    return load_config(src) if src and Path(src).exists() else StudyConfig()
+
+
+def benchmark_folder(folder: str | Path, config: StudyConfig | None, out: str | Path) -> pd.DataFrame:
+    "The league table of a `webcare run` output folder, written to `out` (CSV/XLSX, formula-safe)."
+    folder = Path(folder)
+    cfg = config or _run_config(folder)
+    data = folder / "data"
+    found = json.loads((folder / "findings" / "index.json").read_text(encoding="utf-8"))["organisations"] \
+        if (folder / "findings" / "index.json").exists() else {}
+    facts = {o: json.loads((folder / "findings" / f).read_text(encoding="utf-8"))["facts"] for o, f in found.items()}
+    replies = None
+    if (data / "quality.parquet").exists():
+        replies = read_parquet(data / "quality.parquet")
+        replies = replies[replies["author_role"] == "organisation"]
+    table = league_table(read_parquet(data / "threads.parquet"), cfg, facts, replies)
+    write_table(table, out)
+    return table
+
+
+def recommend_folder(folder: str | Path, organisation: str, out: str | Path, lang: str = "nl") -> Path:
+    "Write one organisation's recommendations and draft policy (Markdown) from a `webcare run` output folder."
+    from webcare_research.policy.recommendations import recommendations_markdown
+    folder = Path(folder)
+    index = folder / "findings" / "index.json"
+    if not index.exists():
+        raise InputError(f"{folder}: no findings/index.json", hint="run `webcare run study.yml` first")
+    found = json.loads(index.read_text(encoding="utf-8"))["organisations"]
+    match = {o.lower(): o for o in found}.get(organisation.lower().lstrip("@"))
+    if match is None:
+        raise InputError(f"organisation {organisation!r} is not in {folder}",
+                         hint="known: " + ", ".join(sorted(found)[:20]))
+    from webcare_research.core.outputs import write_text
+    return write_text(out, recommendations_markdown(folder / "policy" / found[match], lang))
