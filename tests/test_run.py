@@ -112,3 +112,15 @@ def test_benchmark_and_recommend_commands(study, tmp_path):
     assert md.startswith("# Aanbevelingen webcare — Voltera") and "95%-BI" in md and "## Concept-webcarebeleid" in md
     r = webcare("recommend", out, "--org", "Nope", "--out", tmp_path / "x.md")
     assert r.returncode == 3 and "known: " in r.stderr and "Traceback" not in r.stderr
+
+
+def test_report_on_a_run_folder_uses_the_runs_findings(study, tmp_path):
+    "webcare report on OUT/data renders from the run's findings and policy (whole corpus), computing none of its own."
+    out = study / "reports" / "demo"
+    r = webcare("report", out / "data", "--config", study / "study.yml", "--organisation", "Voltera",
+                "--out", tmp_path / "rep")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "rep" / "voltera.html").exists() and not (out / "data" / "findings").exists()
+    facts = json.loads((tmp_path / "rep" / "voltera_summary.json").read_text())["facts"]
+    run_facts = json.loads((out / "findings" / "voltera.json").read_text())["facts"]
+    assert facts == run_facts

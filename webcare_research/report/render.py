@@ -26,7 +26,8 @@ from ..policy.recommendations import study_policy
 from .sections import note_html, resolve_organisation, template_path
 
 # %% auto #0
-__all__ = ['CHROMIUM_PATHS', 'NO_ORGANISATION_NOTE', 'notebook_to_html', 'html_to_pdf', 'render_report', 'KernelPool']
+__all__ = ['CHROMIUM_PATHS', 'NO_ORGANISATION_NOTE', 'notebook_to_html', 'html_to_pdf', 'render_report', 'run_folder',
+           'KernelPool']
 
 # %% ../../notebooks/93_report_render.ipynb #36e029ed
 CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
@@ -116,15 +117,30 @@ def render_report(processed_dir: str | Path, out_dir: str | Path | None = None, 
                                                                              allow_unicode=True)))
         if not orgs:  # e.g. a mention-only corpus without study.yml: say what cannot be computed and why
             return [write_text(target / "index.html", _index_html(cfg.study, [], note=NO_ORGANISATION_NOTE))]
+        run_dir = run_folder(processed)
+        if run_dir is not None:  # the `data/` of a `webcare run`: its findings (whole corpus) and policy, as they are
+            index = json.loads((run_dir / "findings" / "index.json").read_text(encoding="utf-8"))["organisations"]
+            found = ((o, run_dir / "findings" / f) for o, f in sorted(index.items()))
+        else:
+            found = _findings_in_background(processed, cfg, text_sample, sample_size)
+
         def jobs(found):  # each report starts rendering as soon as its findings and policy files are written
             for org, path in found:
-                pol = study_policy({org: path}, processed / "policy")[org]
+                pol = (run_dir / "policy" / path.name) if run_dir is not None else \
+                    study_policy({org: path}, processed / "policy")[org]
                 if org in orgs:
                     yield org, path, pol
-        found = _findings_in_background(processed, cfg, text_sample, sample_size)
         written = _render_all(jobs(found), len(orgs), target, cfg, cfg_path, template, formats, kernel_name,
                               final=out, workers=workers, progress=progress)
     return [out / p.relative_to(target) for p in written]
+
+
+def run_folder(processed: Path) -> Path | None:
+    "The `webcare run` output folder when `processed` is its `data/` (findings and policy beside it), else None."
+    parent = Path(processed).parent
+    if Path(processed).name == "data" and (parent / "findings" / "index.json").exists() and (parent / "policy").is_dir():
+        return parent
+    return None
 
 
 def _findings_worker(processed: Path, cfg: StudyConfig, text_sample: int, sample_size: int, queue) -> None:
