@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import proportion_confint
 
 from ..study.config import StudyConfig
+from ..measures.rates import wilson_interval
 from ..measures.service import period_of
 from ..measures.survival import horizon_label, km_table, observation_end, survival_data
 
@@ -35,9 +35,10 @@ BCA_MAX_N = 5000  # above: percentile bootstrap (BCa's jackknife is O(n^2))
 
 
 def _wilson(k: int, n: int, conf: float) -> tuple[float, float]:
+    "The project's Wilson interval (`measures.rates.wilson_interval`) at confidence `conf`."
     if n <= 0:
         return np.nan, np.nan
-    lo, hi = proportion_confint(k, n, alpha=1 - conf, method="wilson")
+    lo, hi = wilson_interval(k, n, z=stats.norm.ppf(0.5 + conf / 2))
     return float(lo), float(hi)
 
 

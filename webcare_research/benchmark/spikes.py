@@ -13,6 +13,7 @@ from scipy import stats
 
 from ..study.config import StudyConfig
 from ..mentions.privacy import display_text
+from ..measures.service import local_time
 
 # %% auto #0
 __all__ = ['SPIKE_COLUMNS', 'spikes']
@@ -53,7 +54,7 @@ def spikes(threads: pd.DataFrame, config: StudyConfig, mentions: pd.DataFrame | 
     if t.empty:
         return pd.DataFrame(columns=SPIKE_COLUMNS)
     t["organisation"] = t["organisation"].astype(str)
-    t["local"] = pd.to_datetime(t["created_at"], utc=True).dt.tz_convert(config.tz).dt.tz_localize(None)
+    t["local"] = local_time(t["created_at"], config)
     texts = None if mentions is None else mentions.drop_duplicates("message_id").set_index("message_id")["text"]
     keep = [h for o in config.organisations for h in o.handles]
     rows = []

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
-from ..core.outputs import read_parquet, require_complete, unique_slugs, write_json
+from ..core.outputs import file_sha256, read_parquet, require_complete, unique_slugs, write_json
 from ..study.config import StudyConfig
 from ..mentions.privacy import display_text, is_pseudonym, pseudonym
 from ..measures.basic import first_measures
@@ -49,18 +49,12 @@ FINDINGS_VERSION = 1
 MARKER = "index.json"  # written last
 
 
-def _file_hash(h, path: Path) -> None:
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-
-
 def findings_stamp(processed: Path, config: StudyConfig, text_sample: int, seed: int, sample_size: int,
                    mentions_path: Path | None = None) -> str:
     "The cache key of a findings folder: input bytes, config, salt fingerprint, parameters, package version."
     h = hashlib.sha256()
     for path in (mentions_path or processed / "mentions.parquet", processed / "threads.parquet"):
-        _file_hash(h, path)
+        file_sha256(path, h)
     salt_fp = hmac.new(config.key, b"webcare findings stamp", "sha256").hexdigest()
     h.update(json.dumps({"version": FINDINGS_VERSION, "package": __version__, "salt": salt_fp,
                          "config": config.provenance()["config_sha256"], "text_sample": int(text_sample),

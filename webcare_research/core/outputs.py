@@ -23,11 +23,21 @@ import pandas as pd
 from .errors import ConfigError, InputError
 
 # %% auto #0
-__all__ = ['FORMULA_START', 'package_asset', 'atomic_path', 'write_text', 'write_json', 'write_parquet', 'read_parquet',
-           'read_table', 'require_complete', 'neutralise_formulas', 'write_table', 'frame_to_json', 'frame_from_json',
-           'slugify', 'unique_slugs', 'contained', 'clean_html', 'clean_notebook', 'staged_folder']
+__all__ = ['FORMULA_START', 'file_sha256', 'package_asset', 'atomic_path', 'write_text', 'write_json', 'write_parquet',
+           'read_parquet', 'read_table', 'require_complete', 'neutralise_formulas', 'write_table', 'frame_to_json',
+           'frame_from_json', 'slugify', 'unique_slugs', 'contained', 'clean_html', 'clean_notebook', 'staged_folder']
 
 # %% ../../notebooks/02_core_outputs.ipynb #0c000004
+def file_sha256(path: str | Path, h=None) -> str:
+    "SHA-256 of a file's bytes, read in 1 MiB blocks (or fed into the running hash `h`, whose hex digest is returned)."
+    import hashlib
+    h = h or hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def package_asset(*parts: str) -> Path:
     "A data file or folder shipped inside the package (`webcare_research/assets/...`), from a checkout or a wheel."
     import importlib.resources

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import __version__
 from ..core.errors import ConfigError, InputError
-from ..core.outputs import read_parquet, slugify, write_json, write_parquet, write_table
+from ..core.outputs import file_sha256, read_parquet, slugify, write_json, write_parquet, write_table
 from ..study.config import StudyConfig, load_config, SECRETS_FILE
 from ..ingest.stage import ingest
 from ..text.enrich import enrich_file
@@ -50,14 +50,6 @@ def _sha(*parts) -> str:
     return h.hexdigest()
 
 
-def _file_sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def study_output(cfg: StudyConfig) -> Path:
     "The study's output folder: `output:` relative to study.yml, else reports/<name> beside it."
     return (cfg.study_dir / cfg.output) if cfg.output else cfg.study_dir / "reports" / slugify(cfg.name, "study")
@@ -81,7 +73,7 @@ def study_inputs(cfg: StudyConfig, out: Path) -> list[dict]:
             raise InputError(f"{cfg.source_path}: corpora[{i}].path {c.path!r} holds no files")
         files += [{"path": f, "format": c.format} for f in found]
     for f in files:
-        f["bytes"], f["sha256"] = f["path"].stat().st_size, _file_sha(f["path"])
+        f["bytes"], f["sha256"] = f["path"].stat().st_size, file_sha256(f["path"])
     return files
 
 # %% ../../notebooks/88_run_study.ipynb #92507ae2
