@@ -24,7 +24,7 @@ from .findings import Findings, benchmark_table, organisation_findings
 
 # %% auto #0
 __all__ = ['FINDINGS_DIR', 'FINDINGS_VERSION', 'MARKER', 'organisation_accounts', 'inbound_sample', 'findings_stamp',
-           'iter_study_findings', 'study_findings', 'read_findings']
+           'iter_study_findings', 'study_findings', 'findings_index', 'read_findings']
 
 # %% ../../notebooks/81_benchmark_study.ipynb #91b4728d
 def organisation_accounts(mentions: pd.DataFrame) -> list[str]:
@@ -116,6 +116,15 @@ def study_findings(processed_dir: str | Path, config: StudyConfig | None = None,
     `<processed>/findings`); {organisation: path}."""
     return dict(iter_study_findings(processed_dir, config, text_sample, seed, sample_size, progress, force, out_dir,
                                     mentions_path))
+
+
+def findings_index(findings_dir: str | Path) -> dict[str, Path]:
+    "{organisation: findings file} of a complete findings folder (its `index.json`, written last); {} when incomplete."
+    index = Path(findings_dir) / MARKER
+    if not index.exists():
+        return {}
+    found = json.loads(index.read_text(encoding="utf-8"))["organisations"]
+    return {o: Path(findings_dir) / f for o, f in sorted(found.items())}
 
 
 def read_findings(path: str | Path) -> tuple[Findings, dict]:

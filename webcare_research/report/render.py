@@ -21,7 +21,7 @@ from ..core.errors import RenderError
 from ..core.outputs import (clean_html, clean_notebook, contained, read_parquet, require_complete, slugify,
                                            staged_folder, write_text)
 from ..core.formatters import minutes_nl, pct_nl
-from ..benchmark.study import iter_study_findings
+from ..benchmark.study import findings_index, iter_study_findings
 from ..policy.recommendations import study_policy
 from .sections import note_html, resolve_organisation, template_path
 
@@ -119,8 +119,7 @@ def render_report(processed_dir: str | Path, out_dir: str | Path | None = None, 
             return [write_text(target / "index.html", _index_html(cfg.study, [], note=NO_ORGANISATION_NOTE))]
         run_dir = run_folder(processed)
         if run_dir is not None:  # the `data/` of a `webcare run`: its findings (whole corpus) and policy, as they are
-            index = json.loads((run_dir / "findings" / "index.json").read_text(encoding="utf-8"))["organisations"]
-            found = ((o, run_dir / "findings" / f) for o, f in sorted(index.items()))
+            found = iter(findings_index(run_dir / "findings").items())
         else:
             found = _findings_in_background(processed, cfg, text_sample, sample_size)
 
@@ -138,7 +137,7 @@ def render_report(processed_dir: str | Path, out_dir: str | Path | None = None, 
 def run_folder(processed: Path) -> Path | None:
     "The `webcare run` output folder when `processed` is its `data/` (findings and policy beside it), else None."
     parent = Path(processed).parent
-    if Path(processed).name == "data" and (parent / "findings" / "index.json").exists() and (parent / "policy").is_dir():
+    if Path(processed).name == "data" and findings_index(parent / "findings") and (parent / "policy").is_dir():
         return parent
     return None
 

@@ -27,7 +27,7 @@ from ..quality.replies import quality_file
 from ..topics.model import bertopic_available, topics_file
 from ..measures.basic import measure_dir
 from ..measures.service import extended_measures
-from ..benchmark.study import study_findings
+from ..benchmark.study import findings_index, study_findings
 from ..benchmark.league import difference_tests, league_table
 from ..benchmark.index import index_sensitivity_figure, webcare_index
 from ..benchmark.spikes import spikes
@@ -193,16 +193,11 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
         study_findings(data, cfg, progress=progress, out_dir=out / "findings", mentions_path=data / "quality.parquet")
 
     def stage_policy():
-        found = json.loads((out / "findings" / "index.json").read_text(encoding="utf-8"))["organisations"]
-        study_policy({o: out / "findings" / f for o, f in found.items()}, out / "policy")
+        study_policy(findings_index(out / "findings"), out / "policy")
 
     def stage_benchmark():
         threads, mentions = read_parquet(data / "threads.parquet"), read_parquet(data / "mentions.parquet")
-        found = json.loads((out / "findings" / "index.json").read_text(encoding="utf-8"))["organisations"]
-        facts = {o: json.loads((out / "findings" / f).read_text(encoding="utf-8"))["facts"] for o, f in found.items()}
-        replies = read_parquet(data / "quality.parquet")
-        replies = replies[replies["author_role"] == "organisation"]
-        league = league_table(threads, cfg, facts, replies)
+        league = league_table(threads, cfg, *_league_inputs(out))
         write_table(league, out / "benchmark.csv")
         write_table(difference_tests(threads, cfg), out / "tests.csv")
         idx = webcare_index(league, cfg)
@@ -256,19 +251,21 @@ def _run_config(folder: Path) -> StudyConfig:
     return load_config(src) if src and Path(src).exists() else StudyConfig()
 
 
+def _league_inputs(folder: Path) -> tuple[dict, pd.DataFrame | None]:
+    "(facts per organisation, scored organisation replies or None) of a run folder: what `league_table` reads."
+    facts = {o: json.loads(p.read_text(encoding="utf-8"))["facts"] for o, p in findings_index(folder / "findings").items()}
+    replies = None
+    if (folder / "data" / "quality.parquet").exists():
+        replies = read_parquet(folder / "data" / "quality.parquet")
+        replies = replies[replies["author_role"] == "organisation"]
+    return facts, replies
+
+
 def benchmark_folder(folder: str | Path, config: StudyConfig | None, out: str | Path) -> pd.DataFrame:
     "The league table of a `webcare run` output folder, written to `out` (CSV/XLSX, formula-safe)."
     folder = Path(folder)
     cfg = config or _run_config(folder)
-    data = folder / "data"
-    found = json.loads((folder / "findings" / "index.json").read_text(encoding="utf-8"))["organisations"] \
-        if (folder / "findings" / "index.json").exists() else {}
-    facts = {o: json.loads((folder / "findings" / f).read_text(encoding="utf-8"))["facts"] for o, f in found.items()}
-    replies = None
-    if (data / "quality.parquet").exists():
-        replies = read_parquet(data / "quality.parquet")
-        replies = replies[replies["author_role"] == "organisation"]
-    table = league_table(read_parquet(data / "threads.parquet"), cfg, facts, replies)
+    table = league_table(read_parquet(folder / "data" / "threads.parquet"), cfg, *_league_inputs(folder))
     write_table(table, out)
     return table
 
@@ -277,13 +274,12 @@ def recommend_folder(folder: str | Path, organisation: str, out: str | Path, lan
     "Write one organisation's recommendations and draft policy (Markdown) from a `webcare run` output folder."
     from webcare_research.policy.recommendations import recommendations_markdown
     folder = Path(folder)
-    index = folder / "findings" / "index.json"
-    if not index.exists():
-        raise InputError(f"{folder}: no findings/index.json", hint="run `webcare run study.yml` first")
-    found = json.loads(index.read_text(encoding="utf-8"))["organisations"]
+    found = findings_index(folder / "findings")
+    if not found:
+        raise InputError(f"{folder}: no complete findings/ folder", hint="run `webcare run study.yml` first")
     match = {o.lower(): o for o in found}.get(organisation.lower().lstrip("@"))
     if match is None:
         raise InputError(f"organisation {organisation!r} is not in {folder}",
                          hint="known: " + ", ".join(sorted(found)[:20]))
     from webcare_research.core.outputs import write_text
-    return write_text(out, recommendations_markdown(folder / "policy" / found[match], lang))
+    return write_text(out, recommendations_markdown(folder / "policy" / found[match].name, lang))
