@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Main job on the bundled default: generate the fictional demo corpus and its study.yml, run the whole study
-# (ingest → enrich → quality → topics → measures → findings → policy → benchmark), render the reports.
+# (ingest → enrich → quality → topics → measures → findings → policy → benchmark), then render its reports: the
+# organisation whitepapers (Dutch and English), the benchmark report (both) and the student portfolios (Dutch),
+# HTML and, when Debian's chromium is installed, A4 PDF.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="$(pwd)/.venv/bin:$PATH" MPLBACKEND=Agg
-study=demo
-raw=data/raw/$study
-webcare demo --out "$raw" --messages "${DEMO_MESSAGES:-20000}" --seed 42
-webcare run "$raw/study.yml"
-out="$raw/reports/$study"   # the study's output (study.yml has no `output:`): data/, findings/, policy/, *.csv
-webcare report "$out/data" --config "$raw/study.yml" --out "reports/$study"
-echo "study:  $(pwd)/$out  (benchmark.csv, tests.csv, index.csv, spikes.csv, manifest.json)"
-echo "report: $(pwd)/reports/$study/index.html"
+study=data/raw/demo/study.yml
+webcare demo --out data/raw/demo --messages "${DEMO_MESSAGES:-20000}" --seed 42
+webcare run "$study"
+pdf=(); command -v chromium >/dev/null && pdf=(--pdf) || echo "note: chromium not installed: HTML reports only (apt-get install chromium for PDF)"
+for lang in nl en; do
+  webcare report "$study" --kind organisation --all --lang "$lang" "${pdf[@]}"
+  webcare report "$study" --kind benchmark --lang "$lang" "${pdf[@]}"
+done
+webcare report "$study" --kind portfolio --all --lang nl "${pdf[@]}"
+out=data/raw/demo/reports/demo   # the study's output (study.yml has no `output:`)
+echo "study:   $(pwd)/$out  (benchmark.csv, tests.csv, index.csv, spikes.csv, manifest.json, explore.ipynb)"
+echo "reports: $(pwd)/$out/reports/{organisation,benchmark,portfolio}/{nl,en}/"

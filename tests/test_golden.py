@@ -3,6 +3,9 @@ code produced before it (tests/fixtures/golden/demo, written by scripts/golden_d
 
 Values must be equal (floats to 1e-12 relative, for the last bit a different summation order may flip); figures may
 differ in pixels and are not compared. A number that changes on purpose is changed here with the reason.
+
+Changed on purpose: the `*_recommendations.csv` texts write durations as "60 min", "2 u 15 min", "24 u" (Babel-backed
+`Lang`, the reports issue) where they wrote "60 minuten", "2,2 uur", "24 uur"; every number is the same.
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Organisation report: the papermill template's contract, a smoke render of a tiny study (sections, figures, sidecars),
-escaping, privacy, 'not available' guards, failure modes."""
+"""Organisation report from an ingest folder (`webcare report FOLDER`): the papermill templates' contract, a smoke render of
+a tiny study (sections, figures, sidecars), escaping, privacy, 'not available' guards, failure modes. The three report
+kinds of a `webcare run` study, in both languages, in a real browser and as PDF: tests/test_report_kinds.py."""
 import json
 import re
 import shutil
@@ -13,27 +14,32 @@ from papermill.exceptions import PapermillExecutionError
 from webcare_research.report import render
 
 from webcare_research.report import sections as report
+from webcare_research.report.document import template_path
 from webcare_research.study.config import load_config, norm_handle
 from webcare_research.demo.generate import write_demo
 from webcare_research.mentions.privacy import is_pseudonym
 from webcare_research.core.errors import InputError
 
-TEMPLATE = report.template_path()
+TEMPLATE = template_path("organisation")
 XSS = "<script>alert(1)</script>"
-PARAMS = {"findings_path": "x.json", "policy_path": "", "study": "Org <b>", "config_path": "", "sidecar_prefix": ""}
+PARAMS = {"findings_path": "x.json", "policy_path": "", "study": "Org <b>", "config_path": "", "sidecar_prefix": "",
+          "lang": "nl", "run_dir": "", "exports_dir": ""}
 
 
-def test_template_has_typed_parameters_matching_render_report():
-    nb = json.loads(TEMPLATE.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("kind", ["organisation", "benchmark", "portfolio"])
+def test_templates_have_typed_parameters_and_no_logic(kind):
+    nb = json.loads(template_path(kind).read_text(encoding="utf-8"))
     tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(tagged) == 1 and nb["cells"][0] is tagged[0], "exactly one `parameters` cell, first in the template"
-    params = pm.inspect_notebook(str(TEMPLATE))
-    assert list(params) == list(report.REPORT_PARAMETERS) == list(PARAMS)
+    assert len(tagged) == 1 and [c for c in nb["cells"] if c["cell_type"] == "code"][0] is tagged[0], \
+        "exactly one `parameters` cell, the first code cell of the template"
+    params = pm.inspect_notebook(str(template_path(kind)))
+    if kind != "benchmark":
+        assert set(params) == set(report.REPORT_PARAMETERS) == set(PARAMS)
     assert all(p["inferred_type_name"] in ("str", "int") and p["help"] for p in params.values()), params
     # the parameters cell holds only typed assignments; no logic anywhere in the template
     first = "".join(tagged[0]["source"]).splitlines()
     assert all(re.match(r"^\w+: (str|int) = [^()]*  # ", line) for line in first), first
-    code = "\n".join("".join(c["source"]) for c in nb["cells"][1:] if c["cell_type"] == "code")
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code" and c is not tagged[0])
     assert not re.search(r"^\s*(for|while|if|def|class|try|with)\b|\blambda\b", code, re.M), code
 
 
@@ -74,18 +80,18 @@ def test_render_smoke(rendered):
     assert {"voltera.ipynb", "voltera.html", "voltera_measures.csv", "voltera_recommendations.csv", "voltera_summary.json",
             "index.html"} <= names
     page = _page(out)
-    assert "Webcare-rapportage Voltera" in page
+    assert "Webcare-rapportage Voltera" in page and page.startswith('<!DOCTYPE html>\n<html lang="nl">')
     for section in ("Samenvatting", "Aanbevelingen", "Vergelijking met de andere organisaties", "Servicelevels",
                     "Avond, nacht en weekend", "Kwaliteit van de reacties", "Concept-webcarebeleid", "Methode en definities",
-                    "Reactienormen en servicelevel", "Per situatie"):
+                    "Reactienormen en servicelevel", "Per situatie", "KPI-doelen", "Pieken", "Inhoud"):
         assert section in page, section
     assert "frt_median_min" in page and "response_rate_%" in page and "km_median_min" in page and "<table" in page
-    # benchmark, KM curve, unanswered heatmap, volume heatmap, CHV profile: embedded PNGs
-    assert page.count('src="data:image/png;base64,') == 5
+    # peers, KM curve, unanswered heatmap, volume heatmap, CHV profile: embedded PNGs with a caption as alt text
+    assert page.count("src='data:image/png;base64,") == 5 and page.count("<figcaption>") == 5
     assert "def " not in page and "report.load_context" not in page  # input cells excluded
-    # nothing leaked from the kernel: no stderr output, warnings or tracebacks
-    assert 'application/vnd.jupyter.stderr"' not in page and "TqdmWarning" not in page and "Traceback" not in page
-    assert page.count('alt="') >= 5  # figures carry their title as alt text
+    # nothing leaked from the kernel: no stderr output, warnings or tracebacks; no Jupyter page, no script at all
+    assert "stderr" not in page and "TqdmWarning" not in page and "Traceback" not in page
+    assert "<script" not in page and "jp-Notebook" not in page and "Content-Security-Policy" in page
     m = pd.read_csv(out / "voltera_measures.csv")
     assert set(m.organisation) == {"Voltera"} and (m.answered <= m.inbound).all()
     assert "voltera.html" in (out / "index.html").read_text(encoding="utf-8")
@@ -122,7 +128,7 @@ def test_corpus_text_is_escaped_left_aligned_with_line_breaks(rendered):
     # multi-line review: real line breaks, never a literal backslash-n
     assert re.search(r"&lt;b&gt;Vet&lt;/b&gt; slecht(<br/?>)+&lt;script&gt;", page)
     assert "\\n" not in re.sub(r"<style.*?</style>|<script.*?</script>", "", page, flags=re.S)
-    assert "table.webcare th, .jp-RenderedHTMLCommon table.webcare td { text-align: left" in page
+    assert "table.webcare th, table.webcare td { text-align: left" in page
     assert re.search(r"<td class=[\"']txt[\"']>&lt;b&gt;Vet", page)  # text cells: class txt, left-aligned
 
 
@@ -153,7 +159,7 @@ def _context(processed, cfg, organisation, text_sample=1000):
 def test_not_available_guards(tiny_study, tmp_path):
     processed, cfg = tiny_study
     ctx = _context(processed, cfg, "Voltera", text_sample=0)
-    assert ctx.findings.types is None and "Soorten berichten niet beschikbaar" in report.quality_html(ctx)
+    assert ctx.findings.types is None and "Soorten berichten niet beschikbaar" in report.sentiment_topics_section(ctx)
     # no organisation replies at all: quality cannot run, the report says so instead of failing
     d = tmp_path / "noreplies"
     d.mkdir()
@@ -162,11 +168,12 @@ def test_not_available_guards(tiny_study, tmp_path):
     shutil.copy(processed / "threads.parquet", d / "threads.parquet")
     shutil.copy(processed / "ingest_summary.json", d / "ingest_summary.json")
     ctx = _context(d, cfg, "Voltera", text_sample=0)
-    assert ctx.findings.quality is None and report.quality_figure(ctx) is None
-    assert "Kwaliteit van de reacties niet beschikbaar" in report.quality_html(ctx)
-    # no findings at all (a context built by hand): every organisation-level section says why it is missing
-    ctx = report.ReportContext("demo", "", load_config(cfg), ctx.measures)
-    assert ctx.findings is None and "alleen beschikbaar" in report.benchmark_html(ctx) + report.policy_html(ctx)
+    assert ctx.findings.quality is None and ctx.findings.quality_profile is None
+    assert "Kwaliteit van de reacties niet beschikbaar" in report.quality_section(ctx)
+    # outside a `webcare run` folder there are no spikes or league tables: the sections say so, in English too
+    assert "Geen pieken gevonden" in report.spikes_section(ctx)
+    ctx.lang = "en"
+    assert "Reply quality not available" in report.quality_section(ctx) and "No spikes found" in report.spikes_section(ctx)
 
 
 def test_failing_cell_raises_clear_error(tiny_study, fixtures, tmp_path):
@@ -178,7 +185,7 @@ def test_failing_cell_raises_clear_error(tiny_study, fixtures, tmp_path):
     assert isinstance(e.value.__cause__, PapermillExecutionError) and e.value.exit_code == 4
     msg = str(e.value) + " " + (e.value.hint or "")
     assert "template cell failed on purpose" in msg and "ValueError" in msg
-    assert "'Voltera' failed in cell 3" in msg  # cell 0 = parameters, 1 = injected parameters, 2, then the failing one
+    assert "organisation report for 'Voltera' failed in cell 3" in msg  # cell 0 = parameters, 1 = injected parameters, 2, then the failing one
     assert (tmp_path / "voltera.ipynb").exists()
 
 

@@ -1,4 +1,4 @@
-"""Reads: nothing. Writes: nothing. The one home of number, percentage and duration formatting for sentences, tables, recommendations and the index page.
+"""Reads: nothing. Writes: nothing. The one home of number, percentage, date and duration formatting (and of the report language, `Lang`) for sentences, tables, recommendations and reports.
 
 Docs: https://github.com/webcare-research/webcare-research/core_formatters.html.md"""
 
@@ -10,37 +10,124 @@ from __future__ import annotations
 import math
 
 # %% auto #0
-__all__ = ['number_nl', 'pct_nl', 'minutes_nl', 'hours_nl']
+__all__ = ['LANGUAGES', 'NL', 'Lang', 'number_nl', 'pct_nl', 'minutes_nl', 'hours_nl']
 
 # %% ../../notebooks/03_core_formatters.ipynb #4521803e
+LANGUAGES = ("nl", "en")
+_DAYS_EN = {"ma": "Mon", "di": "Tue", "wo": "Wed", "do": "Thu", "vr": "Fri", "za": "Sat", "zo": "Sun", "ma–vr": "Mon–Fri"}
+
+
+class Lang:
+    """Wording and number formats of one report language ('nl' or 'en'); numbers, percentages and dates through Babel.
+
+    `t(nl, en)` picks the sentence of this language, so both versions of a text sit side by side where it is written."""
+
+    def __init__(self, code: str = "nl"):
+        if code not in LANGUAGES:
+            from webcare_research.core.errors import ConfigError
+            raise ConfigError(f"language {code!r} is not supported", hint="use nl or en")
+        self.code = code
+
+    def __repr__(self) -> str:
+        return f"Lang({self.code!r})"
+
+    def t(self, nl: str, en: str) -> str:
+        "The text in this language."
+        return nl if self.code == "nl" else en
+
+    @property
+    def na(self) -> str:
+        return self.t("n.v.t.", "n/a")
+
+    def num(self, x, digits: int = 0) -> str:
+        "12345 -> '12.345' (nl) / '12,345' (en); `digits` decimals."
+        from babel.numbers import format_decimal
+        if _missing(x):
+            return self.na
+        fmt = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(round(float(x), digits) if digits else int(round(float(x))), fmt, locale=self.code)
+
+    def pct(self, x, digits: int = 0) -> str:
+        "0.125 -> '12,5%' (nl, digits=1) / '12.5%' (en); below half the last digit: '<1%'; missing: 'n.v.t.' / 'n/a'."
+        from babel.numbers import format_percent
+        if _missing(x):
+            return self.na
+        if 0 < float(x) < 0.5 / 10 ** (digits + 2):  # 0.3% is not "0%"
+            return "<" + format_percent(1 / 10 ** (digits + 2), "#,##0" + ("." + "0" * digits if digits else "") + "%",
+                                        locale=self.code)
+        return format_percent(float(x), "#,##0" + ("." + "0" * digits if digits else "") + "%", locale=self.code)
+
+    def signed(self, x, digits: int = 2) -> str:
+        "+0,12 (nl) / +0.12 (en)."
+        if _missing(x):
+            return self.na
+        s = f"{float(x):+.{digits}f}"
+        return s.replace(".", ",") if self.code == "nl" else s
+
+    def minutes(self, x) -> str:
+        "A duration: 45 -> '45 min', 60 -> '60 min'; 195 -> '3 u 15 min' / '3 h 15 min'; 4000 -> '2,8 dagen' / '2.8 days'; inf -> never."
+        if _missing(x):
+            return self.na
+        x = float(x)
+        if math.isinf(x):
+            return self.t("nooit (minder dan de helft beantwoord)", "never (fewer than half answered)")
+        if x < 90:
+            return f"{x:.0f} min"
+        if x < 48 * 60:
+            h, m = divmod(int(round(x)), 60)
+            return f"{h} {self.t('u', 'h')}" + (f" {m} min" if m else "")
+        return f"{self.num(x / 1440, 1)} {self.t('dagen', 'days')}"
+
+    def hours(self, start: int, end: int) -> str:
+        "An hour block: (18, 22) -> '18:00–22:00'."
+        return f"{start:02d}:00–{end % 24 if end < 24 else 24:02d}:00"
+
+    def date(self, d) -> str:
+        "2026-12-03 -> '3 december 2026' / '3 December 2026'."
+        import pandas as pd
+        from babel.dates import format_date
+        return format_date(pd.Timestamp(d).date(), "d MMMM y", locale=self.code)
+
+    def days(self, label: str) -> str:
+        "A weekday (group) label of the findings ('ma–vr', 'za') in this language."
+        return label if self.code == "nl" else _DAYS_EN.get(label, label)
+
+    def ordinal(self, n: int) -> str:
+        "3 -> '3e' / '3rd'."
+        if self.code == "nl":
+            return f"{n}e"
+        return f"{n}" + ("th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th"))
+
+    def ci(self, lo, hi, fmt=None) -> str:
+        "A confidence interval in words: '95%-BI 40%–52%' / '95% CI 40%–52%'."
+        fmt = fmt or self.pct
+        hi_s = self.t("onbepaald", "undetermined") if _missing(hi) or float(hi) == float("inf") else fmt(hi)
+        return f"{self.t('95%-BI', '95% CI')} {fmt(lo)}–{hi_s}"
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+NL = Lang("nl")
+
+
 def number_nl(x) -> str:
     "An integer with Dutch thousands separators: 12345 -> '12.345'."
-    return f"{int(round(float(x))):,}".replace(",", ".")
+    return NL.num(x)
 
 
 def pct_nl(x, digits: int = 0) -> str:
     "A share as a Dutch percentage: 0.634 -> '63%', 0.003 -> '<1%'; None/NaN -> 'n.v.t.'."
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n.v.t."
-    if 0 < float(x) < 0.5 / 10 ** (digits + 2):  # 0.3% is not "0%"
-        return f"<{1 / 10 ** digits:g}%".replace(".", ",")
-    return f"{100 * float(x):.{digits}f}%".replace(".", ",")
+    return NL.pct(x, digits)
 
 
 def minutes_nl(x) -> str:
-    "A duration in minutes in words: 45 -> '45 minuten', 102 -> '1,7 uur', 1440 -> '24 uur', 4000 -> '2,8 dagen', inf -> 'nooit (minder dan de helft beantwoord)'."
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n.v.t."
-    x = float(x)
-    if math.isinf(x):
-        return "nooit (minder dan de helft beantwoord)"
-    if x < 90:
-        return f"{x:.0f} minuten"
-    if x < 48 * 60:
-        return f"{x / 60:.1f}".replace(".0", "").replace(".", ",") + " uur"
-    return f"{x / 1440:.1f} dagen".replace(".", ",")
+    "A duration in Dutch: 45 -> '45 min', 102 -> '1 u 42 min', 4000 -> '2,8 dagen', inf -> 'nooit (minder dan de helft beantwoord)'."
+    return NL.minutes(x)
 
 
 def hours_nl(start: int, end: int) -> str:
     "An hour block: (18, 22) -> '18:00–22:00'."
-    return f"{start:02d}:00–{end % 24 if end < 24 else 24:02d}:00"
+    return NL.hours(start, end)
+

@@ -1,4 +1,4 @@
-"""One home for how the workbench writes and reads its files: atomic writes (a temporary file in the same folder, renamed into place), completion markers that readers check, a table reader that names the broken file, one CSV/XLSX writer that neutralises spreadsheet formulas, file names from slugs that stay inside their folder, and self-contained, reproducible HTML.
+"""One home for how the workbench writes and reads its files: atomic writes (a temporary file in the same folder, renamed into place), completion markers that readers check, a table reader that names the broken file, one CSV/XLSX writer that neutralises spreadsheet formulas, file names from slugs that stay inside their folder, and reproducible executed notebooks.
 
 Docs: https://github.com/webcare-research/webcare-research/core_outputs.html.md"""
 
@@ -25,7 +25,7 @@ from .errors import ConfigError, InputError
 # %% auto #0
 __all__ = ['FORMULA_START', 'file_sha256', 'package_asset', 'atomic_path', 'write_text', 'write_json', 'write_parquet',
            'read_parquet', 'read_table', 'require_complete', 'neutralise_formulas', 'write_table', 'frame_to_json',
-           'frame_from_json', 'slugify', 'unique_slugs', 'contained', 'clean_html', 'clean_notebook', 'staged_folder']
+           'frame_from_json', 'slugify', 'unique_slugs', 'contained', 'clean_notebook', 'staged_folder']
 
 # %% ../../notebooks/02_core_outputs.ipynb #0c000004
 def file_sha256(path: str | Path, h=None) -> str:
@@ -248,21 +248,6 @@ def contained(base: str | Path, *parts: str | Path) -> Path:
     return out
 
 # %% ../../notebooks/02_core_outputs.ipynb #0c00000d
-_SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL)
-_EXTERNAL_LINK_RE = re.compile(r"<link\b[^>]*href=[\"']https?://[^>]*>", re.IGNORECASE)
-_CELL_ID_RE = re.compile(r'id="cell-id=[^"]*"')
-
-
-def clean_html(html_text: str, title: str) -> str:
-    "No scripts or external stylesheets, the report's title, deterministic cell ids."
-    import html as _html
-    out = _SCRIPT_RE.sub("", html_text)
-    out = _EXTERNAL_LINK_RE.sub("", out)
-    out = re.sub(r"<title>.*?</title>", f"<title>{_html.escape(title)}</title>", out, count=1, flags=re.DOTALL)
-    counter = iter(range(1, 1_000_000))
-    return _CELL_ID_RE.sub(lambda m: f'id="cell-{next(counter)}"', out)
-
-
 def clean_notebook(path: str | Path, rename: dict[str, str] | None = None) -> Path:
     "An executed notebook made reproducible: numbered cell ids, no timestamps, `rename` paths replaced (in place)."
     text = Path(path).read_text(encoding="utf-8")

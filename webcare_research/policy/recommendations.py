@@ -14,14 +14,15 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.channels import channel_kind, channel_norm, kind_label
-from ..core.formatters import hours_nl, minutes_nl, number_nl, pct_nl
+from ..core.formatters import LANGUAGES, NL, Lang
 from ..core.outputs import frame_from_json, frame_to_json, write_json
 from ..measures.survival import horizon_label
 
 # %% auto #0
-__all__ = ['TARGETS', 'PERIOD_LABELS', 'RULES', 'channel_norms', 'rule_response_rate', 'rule_speed', 'rule_coverage',
-           'rule_channels', 'rule_handoff', 'rule_tone', 'rule_types', 'rule_sentiment', 'rule_public_norm',
-           'recommendations', 'policy_sections', 'study_policy', 'recommendations_markdown']
+__all__ = ['TARGETS', 'PERIOD_LABELS', 'PERIOD_LABELS_EN', 'RULES', 'PRIORITY_NOTE', 'channel_norms', 'period_label',
+           'rule_response_rate', 'rule_speed', 'rule_coverage', 'rule_channels', 'rule_handoff', 'rule_tone',
+           'rule_types', 'rule_sentiment', 'rule_public_norm', 'recommendations', 'policy_sections', 'study_policy',
+           'read_policy', 'recommendations_markdown']
 
 # %% ../../notebooks/85_policy_recommendations.ipynb #949a4a80
 TARGETS: dict[str, float] = {"response_rate": 0.90, "service_level": 0.80}  # defaults of study.yml `targets:`
@@ -41,43 +42,60 @@ def channel_norms(facts: dict, target: float = TARGETS["service_level"]) -> pd.D
 # %% ../../notebooks/85_policy_recommendations.ipynb #901dbdf1
 PERIOD_LABELS: dict[str, str] = {"daytime": "overdag op werkdagen", "evening": "'s avonds op werkdagen", "night": "'s nachts",
                                  "weekend": "in het weekend"}
+PERIOD_LABELS_EN: dict[str, str] = {"daytime": "on weekday daytime", "evening": "on weekday evenings", "night": "at night",
+                                    "weekend": "at the weekend"}
+
+
+def period_label(key: str, L: Lang = NL) -> str:
+    "A period of the week in words, in the report language."
+    return (PERIOD_LABELS if L.code == "nl" else PERIOD_LABELS_EN).get(key, key)
 
 
 def _rec(priority: int, theme: str, finding: str, action: str) -> dict:
     return {"priority": priority, "theme": theme, "finding": finding, "action": action}
 
 
-def rule_response_rate(f: dict, targets: dict = TARGETS) -> list[dict]:
+def rule_response_rate(f: dict, targets: dict = TARGETS, L: Lang = NL) -> list[dict]:
     "Too many messages left without any reply."
     rr, peer = f["response_rate"], f.get("peer_response_rate")
     if rr >= targets["response_rate"]:
         return []
     behind = peer is not None and rr < peer
-    finding = (f"{pct_nl(rr)} van de {number_nl(f['inbound'])} inkomende berichten kreeg een reactie "
-               f"(95%-BI {pct_nl(f['response_rate_ci_low'])}–{pct_nl(f['response_rate_ci_high'])}); "
-               f"{number_nl(f['inbound'] - f['answered'])} berichten bleven onbeantwoord.")
+    ci = f"{L.pct(f['response_rate_ci_low'])}–{L.pct(f['response_rate_ci_high'])}"
+    finding = L.t(f"{L.pct(rr)} van de {L.num(f['inbound'])} inkomende berichten kreeg een reactie (95%-BI {ci}); "
+                  f"{L.num(f['inbound'] - f['answered'])} berichten bleven onbeantwoord.",
+                  f"{L.pct(rr)} of the {L.num(f['inbound'])} inbound messages got a reply (95% CI {ci}); "
+                  f"{L.num(f['inbound'] - f['answered'])} messages were left unanswered.")
     if peer is not None:
-        finding += f" De andere organisaties in de studie halen een mediaan van {pct_nl(peer)}."
-    return [_rec(1 if behind or rr < 0.7 else 2, "Respons",  finding,
-                 f"Beantwoord elk bericht dat om een reactie vraagt, ook kritiek en reviews; streef naar minimaal "
-                 f"{pct_nl(targets['response_rate'])} respons en bespreek onbeantwoorde berichten wekelijks.")]
+        finding += L.t(f" De andere organisaties in de studie halen een mediaan van {L.pct(peer)}.",
+                       f" The other organisations in the study reach a median of {L.pct(peer)}.")
+    return [_rec(1 if behind or rr < 0.7 else 2, L.t("Respons", "Response"), finding,
+                 L.t(f"Beantwoord elk bericht dat om een reactie vraagt, ook kritiek en reviews; streef naar minimaal "
+                     f"{L.pct(targets['response_rate'])} respons en bespreek onbeantwoorde berichten wekelijks.",
+                     f"Answer every message that asks for a reply, criticism and reviews included; aim for at least "
+                     f"{L.pct(targets['response_rate'])} response and review unanswered messages weekly."))]
 
 
-def rule_speed(f: dict, targets: dict = TARGETS) -> list[dict]:
+def rule_speed(f: dict, targets: dict = TARGETS, L: Lang = NL) -> list[dict]:
     "Service level below target: first replies too slow."
     sl, peer = f["service_level"], f.get("peer_service_level")
     if sl >= targets["service_level"]:
         return []
-    finding = (f"Binnen de norm van {minutes_nl(f['norm_min'])} werd {pct_nl(sl)} van alle berichten beantwoord "
-               f"(doel {pct_nl(targets['service_level'])}); de helft had na {minutes_nl(f['km_median_min'])} een eerste reactie.")
+    finding = L.t(f"Binnen de norm van {L.minutes(f['norm_min'])} werd {L.pct(sl)} van alle berichten beantwoord "
+                  f"(doel {L.pct(targets['service_level'])}); de helft had na {L.minutes(f['km_median_min'])} een eerste reactie.",
+                  f"{L.pct(sl)} of all messages were answered within the norm of {L.minutes(f['norm_min'])} "
+                  f"(target {L.pct(targets['service_level'])}); half had a first reply after {L.minutes(f['km_median_min'])}.")
     if peer is not None:
-        finding += f" Mediaan van de andere organisaties: {pct_nl(peer)} binnen de norm."
-    return [_rec(1 if peer is not None and sl < peer else 2, "Snelheid", finding,
-                 "Stuur realtime op het servicelevel: geef binnen de norm een eerste, persoonlijke reactie (ook als de "
-                 "oplossing langer duurt) en schaal op zodra de wachtrij de norm dreigt te overschrijden.")]
+        finding += L.t(f" Mediaan van de andere organisaties: {L.pct(peer)} binnen de norm.",
+                       f" Median of the other organisations: {L.pct(peer)} within the norm.")
+    return [_rec(1 if peer is not None and sl < peer else 2, L.t("Snelheid", "Speed"), finding,
+                 L.t("Stuur realtime op het servicelevel: geef binnen de norm een eerste, persoonlijke reactie (ook als de "
+                     "oplossing langer duurt) en schaal op zodra de wachtrij de norm dreigt te overschrijden.",
+                     "Steer on the service level in real time: give a first, personal reply within the norm (even when the "
+                     "solution takes longer) and add staff as soon as the queue threatens to exceed the norm."))]
 
 
-def rule_coverage(f: dict, margin: float = 0.05) -> list[dict]:
+def rule_coverage(f: dict, margin: float = 0.05, L: Lang = NL) -> list[dict]:
     "A period (evening, night, weekend) clearly worse than weekday daytime, and the hour blocks to staff."
     p = f.get("periods", {})
     if "daytime" not in p:
@@ -89,21 +107,29 @@ def rule_coverage(f: dict, margin: float = 0.05) -> list[dict]:
     gap = p["daytime"]["response_rate"] - others[worst]["response_rate"]
     if gap < margin:
         return []
-    finding = (f"{PERIOD_LABELS[worst].capitalize()} kreeg {pct_nl(others[worst]['response_rate'])} van de berichten een reactie, "
-               f"tegen {pct_nl(p['daytime']['response_rate'])} {PERIOD_LABELS['daytime']} ({number_nl(others[worst]['inbound'])} berichten).")
+    w, d = others[worst], p["daytime"]
+    finding = L.t(f"{period_label(worst, L).capitalize()} kreeg {L.pct(w['response_rate'])} van de berichten een reactie, "
+                  f"tegen {L.pct(d['response_rate'])} {period_label('daytime', L)} ({L.num(w['inbound'])} berichten).",
+                  f"{period_label(worst, L).capitalize()} {L.pct(w['response_rate'])} of the messages got a reply, "
+                  f"against {L.pct(d['response_rate'])} {period_label('daytime', L)} ({L.num(w['inbound'])} messages).")
     gaps = f.get("staffing_gaps") or []
     if gaps:
-        blocks = "; ".join(f"{g['days']} {hours_nl(g['start_hour'], g['end_hour'])} ({number_nl(g['unanswered'])} onbeantwoord"
-                           f"{', buiten openingstijden' if g['open_share'] < 0.5 else ''})" for g in gaps[:3])
-        action = f"Plan extra bezetting op de uren waar berichten blijven liggen: {blocks}."
+        blocks = "; ".join(f"{L.days(g['days'])} {L.hours(g['start_hour'], g['end_hour'])} ({L.num(g['unanswered'])} "
+                           + L.t("onbeantwoord", "unanswered")
+                           + (L.t(", buiten openingstijden", ", outside opening hours") if g['open_share'] < 0.5 else "") + ")"
+                           for g in gaps[:3])
+        action = L.t(f"Plan extra bezetting op de uren waar berichten blijven liggen: {blocks}.",
+                     f"Plan extra staff for the hours where messages are left: {blocks}.")
         if any(g["open_share"] < 0.5 for g in gaps[:3]):
-            action += " Verruim daar de openingstijden of meld in bio en automatisch antwoord wanneer wel wordt gereageerd."
+            action += L.t(" Verruim daar de openingstijden of meld in bio en automatisch antwoord wanneer wel wordt gereageerd.",
+                          " Extend the opening hours there, or say in the bio and an automatic reply when replies do come.")
     else:
-        action = f"Zorg {PERIOD_LABELS[worst]} voor dezelfde bezetting en opvolging als overdag."
-    return [_rec(1 if gap >= 0.15 else 2, "Bezetting", finding, action)]
+        action = L.t(f"Zorg {period_label(worst, L)} voor dezelfde bezetting en opvolging als overdag.",
+                     f"Staff and follow up {period_label(worst, L)} as during the day.")
+    return [_rec(1 if gap >= 0.15 else 2, L.t("Bezetting", "Staffing"), finding, action)]
 
 
-def rule_channels(f: dict, target: float = TARGETS["service_level"], min_inbound: int = 30) -> list[dict]:
+def rule_channels(f: dict, target: float = TARGETS["service_level"], min_inbound: int = 30, L: Lang = NL) -> list[dict]:
     "The channel furthest below its proposed norm; review sites with low response."
     out = []
     cn = channel_norms(f, target)
@@ -111,209 +137,306 @@ def rule_channels(f: dict, target: float = TARGETS["service_level"], min_inbound
     miss = cn[~cn["target_met"].astype(bool)].sort_values("within_norm")
     if len(miss):
         w = miss.iloc[0]
-        out.append(_rec(2, "Kanalen", f"Op {w['channel']} werd {pct_nl(w['within_norm'])} binnen de voorgestelde norm van "
-                                      f"{minutes_nl(w['norm_min'])} beantwoord ({number_nl(w['inbound'])} berichten).",
-                        f"Richt {w['channel']} in op een reactie binnen {minutes_nl(w['norm_min'])}: vaste eigenaar, "
-                        "meldingen aan en een plek in de wachtrij naast de andere kanalen."))
+        out.append(_rec(2, L.t("Kanalen", "Channels"),
+                        L.t(f"Op {w['channel']} werd {L.pct(w['within_norm'])} binnen de voorgestelde norm van "
+                            f"{L.minutes(w['norm_min'])} beantwoord ({L.num(w['inbound'])} berichten).",
+                            f"On {w['channel']}, {L.pct(w['within_norm'])} was answered within the proposed norm of "
+                            f"{L.minutes(w['norm_min'])} ({L.num(w['inbound'])} messages)."),
+                        L.t(f"Richt {w['channel']} in op een reactie binnen {L.minutes(w['norm_min'])}: vaste eigenaar, "
+                            "meldingen aan en een plek in de wachtrij naast de andere kanalen.",
+                            f"Set up {w['channel']} for a reply within {L.minutes(w['norm_min'])}: a fixed owner, "
+                            "notifications on and a place in the queue beside the other channels.")))
     low = [c for c in f.get("channels", []) if channel_kind(c["channel"]) == "review_site"
            and c["inbound"] >= min_inbound and c["response_rate"] < 0.5]
     if low:
-        out.append(_rec(2, "Reviews", "; ".join(f"{'Op' if i == 0 else 'op'} {c['channel']} kreeg {pct_nl(c['response_rate'])} van "
-                                                f"{number_nl(c['inbound'])} reviews een reactie" for i, c in enumerate(low)) + ".",
-                        "Reageer op elke review binnen een werkdag, eerst op negatieve: bedank, erken het probleem en "
-                        "bied een concrete vervolgstap; toekomstige klanten lezen mee."))
+        said = "; ".join(L.t(f"{'Op' if i == 0 else 'op'} {c['channel']} kreeg {L.pct(c['response_rate'])} van "
+                             f"{L.num(c['inbound'])} reviews een reactie",
+                             f"{'On' if i == 0 else 'on'} {c['channel']}, {L.pct(c['response_rate'])} of "
+                             f"{L.num(c['inbound'])} reviews got a reply") for i, c in enumerate(low)) + "."
+        out.append(_rec(2, "Reviews", said,
+                        L.t("Reageer op elke review binnen een werkdag, eerst op negatieve: bedank, erken het probleem en "
+                            "bied een concrete vervolgstap; toekomstige klanten lezen mee.",
+                            "Reply to every review within a working day, negative ones first: thank, acknowledge the problem "
+                            "and offer a concrete next step; future customers read along.")))
     return out
 
 
-def rule_handoff(f: dict, max_share: float = 0.25) -> list[dict]:
+def rule_handoff(f: dict, max_share: float = 0.25, L: Lang = NL) -> list[dict]:
     "Many replies send the customer to a private channel instead of solving."
     q, h = f.get("quality") or {}, f.get("handoff") or {}
     share = q.get("redirect_share", h.get("handoff_share"))
     if share is None or share < max_share:
         return []
     weak = q.get("weak_redirect_share")
-    finding = f"{pct_nl(share)} van de reacties verwijst de klant door naar DM, telefoon of e-mail"
-    finding += f"; {pct_nl(weak)} is een kale doorverwijzing ('bedankt, stuur ons een DM') zonder inhoud." if weak else "."
-    return [_rec(2, "Oplossen", finding, "Los vragen waar het kan in het gesprek zelf op; verwijs alleen door als er "
-                                         "persoonsgegevens nodig zijn, en geef dan al een eerste antwoord of tijdsindicatie mee.")]
+    finding = L.t(f"{L.pct(share)} van de reacties verwijst de klant door naar DM, telefoon of e-mail",
+                  f"{L.pct(share)} of the replies send the customer to DM, phone or e-mail")
+    finding += L.t(f"; {L.pct(weak)} is een kale doorverwijzing ('bedankt, stuur ons een DM') zonder inhoud.",
+                   f"; {L.pct(weak)} are a bare redirect ('thanks, send us a DM') without substance.") if weak else "."
+    return [_rec(2, L.t("Oplossen", "Solving"), finding,
+                 L.t("Los vragen waar het kan in het gesprek zelf op; verwijs alleen door als er persoonsgegevens nodig "
+                     "zijn, en geef dan al een eerste antwoord of tijdsindicatie mee.",
+                     "Solve questions in the conversation itself where possible; redirect only when personal data is "
+                     "needed, and then already give a first answer or an indication of time."))]
 
 
-def rule_tone(f: dict) -> list[dict]:
+def rule_tone(f: dict, L: Lang = NL) -> list[dict]:
     "Conversational Human Voice: signature, empathy/apology, positive wording, varied standard replies."
     q = f.get("quality")
     if not q:
         return []
     parts = []
     if q.get("signature_share", 1) < 0.5:
-        parts.append(f"onderteken met naam (nu {pct_nl(q['signature_share'])})")
+        parts.append(L.t(f"onderteken met naam (nu {L.pct(q['signature_share'])})",
+                         f"sign with a name (now {L.pct(q['signature_share'])})"))
     if q.get("name_share", 1) < 0.5:
-        parts.append(f"spreek de klant aan met naam (nu {pct_nl(q['name_share'])})")
+        parts.append(L.t(f"spreek de klant aan met naam (nu {L.pct(q['name_share'])})",
+                         f"address the customer by name (now {L.pct(q['name_share'])})"))
     complaints = ((f.get("types") or {}).get("complaint") or {}).get("share") or 0
     if complaints >= 0.2 and q.get("apology_share", 1) + q.get("empathy_share", 1) < 0.4:
-        parts.append(f"toon begrip of excuses bij klachten ({pct_nl(complaints)} van de berichten is een klacht; "
-                     f"excuses in {pct_nl(q['apology_share'])}, empathie in {pct_nl(q['empathy_share'])} van de reacties)")
+        parts.append(L.t(f"toon begrip of excuses bij klachten ({L.pct(complaints)} van de berichten is een klacht; "
+                         f"excuses in {L.pct(q['apology_share'])}, empathie in {L.pct(q['empathy_share'])} van de reacties)",
+                         f"show understanding or apologise for complaints ({L.pct(complaints)} of the messages are "
+                         f"complaints; apologies in {L.pct(q['apology_share'])}, empathy in {L.pct(q['empathy_share'])} of the replies)"))
     if q.get("negative_wording_share", 0) >= 0.10:
-        parts.append(f"formuleer positief: {pct_nl(q['negative_wording_share'])} van de reacties bevat woorden als "
-                     "'vervelend' of 'jammer'")
+        parts.append(L.t(f"formuleer positief: {L.pct(q['negative_wording_share'])} van de reacties bevat woorden als "
+                         "'vervelend' of 'jammer'",
+                         f"word positively: {L.pct(q['negative_wording_share'])} of the replies contain words like "
+                         "'annoying' or 'unfortunately'"))
     if q.get("boilerplate_share", 0) >= 0.5:
-        parts.append(f"varieer standaardteksten ({pct_nl(q['boilerplate_share'])} van de reacties is (bijna) gelijk aan andere)")
+        parts.append(L.t(f"varieer standaardteksten ({L.pct(q['boilerplate_share'])} van de reacties is (bijna) gelijk aan andere)",
+                         f"vary standard texts ({L.pct(q['boilerplate_share'])} of the replies are (nearly) the same as others)"))
     if not parts:
-        return [_rec(3, "Tone of voice", f"De reacties scoren {pct_nl(q['chv_score'])} op menselijke toon (CHV-score).",
-                     "Houd de persoonlijke toon vast en toets die met een steekproef per medewerker.")]
+        return [_rec(3, "Tone of voice", L.t(f"De reacties scoren {L.pct(q['chv_score'])} op menselijke toon (CHV-score).",
+                                             f"The replies score {L.pct(q['chv_score'])} on human voice (CHV score)."),
+                     L.t("Houd de persoonlijke toon vast en toets die met een steekproef per medewerker.",
+                         "Keep the personal tone and check it with a sample per agent."))]
     return [_rec(2 if q["chv_score"] < 0.3 or len(parts) >= 3 else 3, "Tone of voice",
-                 f"De reacties scoren {pct_nl(q['chv_score'])} op menselijke toon (CHV-score, {number_nl(q['replies'])} reacties).",
-                 "Maak de toon persoonlijker: " + "; ".join(parts) + ".")]
+                 L.t(f"De reacties scoren {L.pct(q['chv_score'])} op menselijke toon (CHV-score, {L.num(q['replies'])} reacties).",
+                     f"The replies score {L.pct(q['chv_score'])} on human voice (CHV score, {L.num(q['replies'])} replies)."),
+                 L.t("Maak de toon persoonlijker: ", "Make the tone more personal: ") + "; ".join(parts) + ".")]
 
 
-def rule_types(f: dict, margin: float = 0.05) -> list[dict]:
+def rule_types(f: dict, margin: float = 0.05, L: Lang = NL) -> list[dict]:
     "Complaints answered less than questions; compliments ignored; crisis signals; purchase signals."
     t = f.get("types")
     if not t:
         return []
     out, rr = [], {k: v.get("response_rate") for k, v in t.items() if v.get("inbound", 0) >= 10}
     if "complaint" in rr and "question" in rr and rr["question"] - rr["complaint"] >= margin:
-        out.append(_rec(1, "Klachten", f"Klachten kregen {pct_nl(rr['complaint'])} reactie, vragen {pct_nl(rr['question'])}.",
-                        "Negeer geen kritiek: reageer op klachten minstens zo vaak als op vragen, erken het probleem en los het op."))
+        out.append(_rec(1, L.t("Klachten", "Complaints"),
+                        L.t(f"Klachten kregen {L.pct(rr['complaint'])} reactie, vragen {L.pct(rr['question'])}.",
+                            f"Complaints got {L.pct(rr['complaint'])} response, questions {L.pct(rr['question'])}."),
+                        L.t("Negeer geen kritiek: reageer op klachten minstens zo vaak als op vragen, erken het probleem en los het op.",
+                            "Ignore no criticism: answer complaints at least as often as questions, acknowledge the problem and solve it.")))
     if "compliment" in rr and rr["compliment"] < 0.6:
-        out.append(_rec(3, "Complimenten", f"{pct_nl(rr['compliment'])} van de complimenten kreeg een reactie.",
-                        "Bedank complimenten kort en persoonlijk: het kost weinig en versterkt betrokkenheid."))
+        out.append(_rec(3, L.t("Complimenten", "Compliments"),
+                        L.t(f"{L.pct(rr['compliment'])} van de complimenten kreeg een reactie.",
+                            f"{L.pct(rr['compliment'])} of the compliments got a reply."),
+                        L.t("Bedank complimenten kort en persoonlijk: het kost weinig en versterkt betrokkenheid.",
+                            "Thank compliments briefly and personally: it costs little and strengthens engagement.")))
     if "purchase_signal" in rr and rr["purchase_signal"] < 0.8:
-        out.append(_rec(3, "Koopsignalen", f"{pct_nl(rr['purchase_signal'])} van de koopsignalen kreeg een reactie.",
-                        "Geef koopsignalen (contract loopt af, vraagt advies) binnen de norm door aan sales."))
+        out.append(_rec(3, L.t("Koopsignalen", "Purchase signals"),
+                        L.t(f"{L.pct(rr['purchase_signal'])} van de koopsignalen kreeg een reactie.",
+                            f"{L.pct(rr['purchase_signal'])} of the purchase signals got a reply."),
+                        L.t("Geef koopsignalen (contract loopt af, vraagt advies) binnen de norm door aan sales.",
+                            "Pass purchase signals (contract ending, asking for advice) to sales within the norm.")))
     crisis = t.get("crisis", {}).get("inbound", 0)
     if crisis:
-        out.append(_rec(2, "Escalatie", f"{number_nl(crisis)} berichten in de steekproef tonen een crisis- of escalatiesignaal.",
-                        "Leg vast wanneer webcare opschaalt naar Communicatie/PR (veel gelijke klachten tegelijk, viraliteit) "
-                        "en wie dan het woord voert."))
+        out.append(_rec(2, L.t("Escalatie", "Escalation"),
+                        L.t(f"{L.num(crisis)} berichten in de steekproef tonen een crisis- of escalatiesignaal.",
+                            f"{L.num(crisis)} messages in the sample show a crisis or escalation signal."),
+                        L.t("Leg vast wanneer webcare opschaalt naar Communicatie/PR (veel gelijke klachten tegelijk, viraliteit) "
+                            "en wie dan het woord voert.",
+                            "Agree when webcare escalates to Communications/PR (many similar complaints at once, virality) "
+                            "and who speaks then.")))
     return out
 
 
-def rule_sentiment(f: dict) -> list[dict]:
+def rule_sentiment(f: dict, L: Lang = NL) -> list[dict]:
     "Does the customer's sentiment improve after the first reply?"
     s = f.get("sentiment")
     if not s or s.get("shift_conversations", 0) < 20:
         return []
     if s["sentiment_shift_ci_high"] < 0:
-        shift = f"{s['sentiment_shift']:+.2f}".replace(".", ",")
-        return [_rec(1, "Effect", f"Na de eerste reactie daalt het sentiment van de klant ({shift} op een schaal van -1 tot 1, "
-                                  f"{number_nl(s['shift_conversations'])} gesprekken).",
-                     "Analyseer de gesprekken waarin het sentiment daalt en coach op oplossen in plaats van doorverwijzen.")]
+        shift = L.signed(s["sentiment_shift"])
+        return [_rec(1, L.t("Effect", "Effect"),
+                     L.t(f"Na de eerste reactie daalt het sentiment van de klant ({shift} op een schaal van -1 tot 1, "
+                         f"{L.num(s['shift_conversations'])} gesprekken).",
+                         f"After the first reply the customer's sentiment drops ({shift} on a scale of -1 to 1, "
+                         f"{L.num(s['shift_conversations'])} conversations)."),
+                     L.t("Analyseer de gesprekken waarin het sentiment daalt en coach op oplossen in plaats van doorverwijzen.",
+                         "Analyse the conversations where sentiment drops and coach on solving instead of redirecting."))]
     if s["sentiment_shift_ci_low"] > 0:
-        return [_rec(3, "Effect", f"Na de eerste reactie verbetert het sentiment in {pct_nl(s['improved_share'])} van de "
-                                  f"{number_nl(s['shift_conversations'])} gesprekken.",
-                     "Deel goede voorbeelden in het team: deze aanpak werkt.")]
+        return [_rec(3, "Effect",
+                     L.t(f"Na de eerste reactie verbetert het sentiment in {L.pct(s['improved_share'])} van de "
+                         f"{L.num(s['shift_conversations'])} gesprekken.",
+                         f"After the first reply sentiment improves in {L.pct(s['improved_share'])} of the "
+                         f"{L.num(s['shift_conversations'])} conversations."),
+                     L.t("Deel goede voorbeelden in het team: deze aanpak werkt.", "Share good examples in the team: this approach works."))]
     return []
 
 
-def rule_public_norm(f: dict) -> list[dict]:
+def rule_public_norm(f: dict, L: Lang = NL) -> list[dict]:
     "The response promise should be public."
-    return [_rec(3, "Reactiebelofte", f"De studie meet tegen een norm van {minutes_nl(f['norm_min'])}; "
-                                      f"die wordt nu voor {pct_nl(f['service_level'])} van de berichten gehaald.",
-                 "Maak de reactiebelofte per kanaal publiek (bio, website, automatisch antwoord) en rapporteer er maandelijks over.")]
+    return [_rec(3, L.t("Reactiebelofte", "Response promise"),
+                 L.t(f"De studie meet tegen een norm van {L.minutes(f['norm_min'])}; "
+                     f"die wordt nu voor {L.pct(f['service_level'])} van de berichten gehaald.",
+                     f"The study measures against a norm of {L.minutes(f['norm_min'])}; "
+                     f"it is now met for {L.pct(f['service_level'])} of the messages."),
+                 L.t("Maak de reactiebelofte per kanaal publiek (bio, website, automatisch antwoord) en rapporteer er maandelijks over.",
+                     "Publish the response promise per channel (bio, website, automatic reply) and report on it monthly."))]
 
 
 RULES = (rule_response_rate, rule_speed, rule_coverage, rule_channels, rule_handoff, rule_types, rule_tone, rule_sentiment,
          rule_public_norm)
 
 
-def _apply(rule, facts: dict, targets: dict) -> list[dict]:
+def _apply(rule, facts: dict, targets: dict, L: Lang) -> list[dict]:
     import inspect
-    return rule(facts, targets=targets) if "targets" in inspect.signature(rule).parameters else rule(facts)
+    params = inspect.signature(rule).parameters
+    kw = {k: v for k, v in (("targets", targets), ("L", L)) if k in params}
+    return rule(facts, **kw)
 
 
-def recommendations(facts: dict, rules=RULES) -> pd.DataFrame:
-    "All recommendations the rules derive from `facts`, most urgent first: priority, theme, finding, action."
+def recommendations(facts: dict, rules=RULES, lang: str = "nl") -> pd.DataFrame:
+    "All recommendations the rules derive from `facts`, most urgent first: priority, theme, finding, action (in `lang`)."
+    L = Lang(lang)
     if facts.get("org_messages") == 0:  # nothing the organisation wrote is in the data: advise on the data first
-        return pd.DataFrame([_rec(1, "Data", f"Het corpus bevat geen enkel bericht van {facts['organisation']} zelf; "
-                                  "reacties en reactietijden zijn daardoor niet te meten.",
-                                  "Exporteer ook de eigen reacties (of noem de accounts van de organisatie in study.yml) "
-                                  "en maak het rapport opnieuw; pas dan zijn respons, snelheid en kwaliteit te beoordelen.")],
+        org = facts["organisation"]
+        return pd.DataFrame([_rec(1, "Data", L.t(f"Het corpus bevat geen enkel bericht van {org} zelf; "
+                                                 "reacties en reactietijden zijn daardoor niet te meten.",
+                                                 f"The corpus holds no message of {org} itself, so replies and "
+                                                 "response times cannot be measured."),
+                                  L.t("Exporteer ook de eigen reacties (of noem de accounts van de organisatie in study.yml) "
+                                      "en maak het rapport opnieuw; pas dan zijn respons, snelheid en kwaliteit te beoordelen.",
+                                      "Export the organisation's own replies too (or name its accounts in study.yml) and "
+                                      "make the report again; only then can response, speed and quality be judged."))],
                             columns=["priority", "theme", "finding", "action"])
     targets = {**TARGETS, **(facts.get("targets") or {})}  # study.yml `targets:` override the defaults
-    rows = [r for rule in rules for r in _apply(rule, facts, targets)]
+    rows = [r for rule in rules for r in _apply(rule, facts, targets, L)]
     out = pd.DataFrame(rows, columns=["priority", "theme", "finding", "action"])
     return out.sort_values("priority", kind="stable").reset_index(drop=True)
 
 # %% ../../notebooks/85_policy_recommendations.ipynb #877dc38e
-def _type_note(f: dict, key: str, label: str) -> str:
+def _type_note(f: dict, key: str, label: str, L: Lang = NL) -> str:
     t = (f.get("types") or {}).get(key)
     if not t or not t.get("inbound"):
         return ""
-    return f" Nu: {pct_nl(t['share'])} van de berichten is een {label}; daarvan kreeg {pct_nl(t['response_rate'])} een reactie."
+    return L.t(f" Nu: {L.pct(t['share'])} van de berichten is een {label}; daarvan kreeg {L.pct(t['response_rate'])} een reactie.",
+               f" Now: {L.pct(t['share'])} of the messages are a {label}; of those, {L.pct(t['response_rate'])} got a reply.")
 
 
-def policy_sections(facts: dict, targets: dict = TARGETS) -> list[dict]:
-    "Draft policy as a list of {'title', 'paragraphs'} (Dutch), parameterised by the measured facts."
-    f = facts
+def policy_sections(facts: dict, targets: dict = TARGETS, lang: str = "nl") -> list[dict]:
+    "Draft policy as a list of {'title', 'paragraphs'} in `lang` (nl, en), parameterised by the measured facts."
+    f, L = facts, Lang(lang)
     org = f["organisation"]
-    chans = ", ".join(c["channel"] for c in f.get("channels", [])) or "de onderzochte kanalen"
-    secs = [{"title": "Reikwijdte en rollen", "paragraphs": [
-        f"{org} monitort en beantwoordt berichten op {chans}: berichten die {org} noemen of aanspreken, en reviews. "
-        "Webcare ligt bij Klantenservice; Communicatie/PR is aanspreekpunt bij escalatie en woordvoering.",
-        "Iedereen kan meelezen: geef op dezelfde vraag hetzelfde antwoord en leg inzichten vast in het CRM."]}]
+    chans = ", ".join(c["channel"] for c in f.get("channels", [])) or L.t("de onderzochte kanalen", "the channels studied")
+    secs = [{"title": L.t("Reikwijdte en rollen", "Scope and roles"), "paragraphs": [
+        L.t(f"{org} monitort en beantwoordt berichten op {chans}: berichten die {org} noemen of aanspreken, en reviews. "
+            "Webcare ligt bij Klantenservice; Communicatie/PR is aanspreekpunt bij escalatie en woordvoering.",
+            f"{org} monitors and answers messages on {chans}: messages that mention or address {org}, and reviews. "
+            "Webcare sits with Customer Service; Communications/PR is the contact for escalation and spokesmanship."),
+        L.t("Iedereen kan meelezen: geef op dezelfde vraag hetzelfde antwoord en leg inzichten vast in het CRM.",
+            "Everyone can read along: give the same answer to the same question and record insights in the CRM.")]}]
     cn = channel_norms(f, targets["service_level"])
-    norms = "; ".join(f"{r.channel}: {minutes_nl(r.norm_min)}" for r in cn.itertuples()) or f"alle kanalen: {minutes_nl(f['norm_min'])}"
-    secs.append({"title": "Reactienormen en servicelevel", "paragraphs": [
-        f"Eerste reactie per kanaal binnen: {norms}. Doel: {pct_nl(targets['service_level'])} van alle berichten binnen de norm "
-        f"(nu {pct_nl(f['service_level'])} binnen {minutes_nl(f['norm_min'])}) en minimaal {pct_nl(targets['response_rate'])} respons "
-        f"(nu {pct_nl(f['response_rate'])}).",
-        "De eerste reactie mag een persoonlijke ontvangstbevestiging met tijdsindicatie zijn; de oplossing volgt in hetzelfde gesprek."]})
+    norms = "; ".join(f"{r.channel}: {L.minutes(r.norm_min)}" for r in cn.itertuples()) or \
+        L.t("alle kanalen", "all channels") + f": {L.minutes(f['norm_min'])}"
+    secs.append({"title": L.t("Reactienormen en servicelevel", "Response norms and service level"), "paragraphs": [
+        L.t(f"Eerste reactie per kanaal binnen: {norms}. Doel: {L.pct(targets['service_level'])} van alle berichten binnen de norm "
+            f"(nu {L.pct(f['service_level'])} binnen {L.minutes(f['norm_min'])}) en minimaal {L.pct(targets['response_rate'])} respons "
+            f"(nu {L.pct(f['response_rate'])}).",
+            f"First reply per channel within: {norms}. Target: {L.pct(targets['service_level'])} of all messages within the norm "
+            f"(now {L.pct(f['service_level'])} within {L.minutes(f['norm_min'])}) and at least {L.pct(targets['response_rate'])} "
+            f"response (now {L.pct(f['response_rate'])})."),
+        L.t("De eerste reactie mag een persoonlijke ontvangstbevestiging met tijdsindicatie zijn; de oplossing volgt in hetzelfde gesprek.",
+            "The first reply may be a personal acknowledgement with an indication of time; the solution follows in the same conversation.")]})
     gaps = f.get("staffing_gaps") or []
     if gaps:
-        staff = "Bezetting uitbreiden op: " + "; ".join(
-            f"{g['days']} {hours_nl(g['start_hour'], g['end_hour'])}" for g in gaps[:3]) + " — daar blijven nu de meeste berichten liggen."
+        blocks = "; ".join(f"{L.days(g['days'])} {L.hours(g['start_hour'], g['end_hour'])}" for g in gaps[:3])
+        staff = L.t(f"Bezetting uitbreiden op: {blocks} — daar blijven nu de meeste berichten liggen.",
+                    f"Add staff on: {blocks} — that is where most messages are left now.")
     else:
-        staff = "De huidige bezetting dekt de drukke uren; houd de verdeling per uur van de week maandelijks in de gaten."
-    secs.append({"title": "Openingstijden en bezetting", "paragraphs": [
-        staff, "Buiten de openingstijden: een automatisch antwoord dat zegt wanneer wel wordt gereageerd, en monitoring op crisissignalen."]})
+        staff = L.t("De huidige bezetting dekt de drukke uren; houd de verdeling per uur van de week maandelijks in de gaten.",
+                    "The current staffing covers the busy hours; watch the spread per hour of the week monthly.")
+    secs.append({"title": L.t("Openingstijden en bezetting", "Opening hours and staffing"), "paragraphs": [
+        staff, L.t("Buiten de openingstijden: een automatisch antwoord dat zegt wanneer wel wordt gereageerd, en monitoring op crisissignalen.",
+                   "Outside opening hours: an automatic reply that says when replies do come, and monitoring for crisis signals.")]})
     q = f.get("quality") or {}
-    tone = ("Informeel maar niet joviaal; een mens, geen bedrijf: begroet, spreek de klant aan met naam, onderteken met de eigen naam, "
-            "gebruik positieve woorden en los op in plaats van door te verwijzen.")
+    tone = L.t("Informeel maar niet joviaal; een mens, geen bedrijf: begroet, spreek de klant aan met naam, onderteken met de eigen naam, "
+               "gebruik positieve woorden en los op in plaats van door te verwijzen.",
+               "Informal but not over-familiar; a person, not a company: greet, address the customer by name, sign with your own "
+               "name, use positive words and solve instead of redirecting.")
     if q:
-        tone += (f" Nu: ondertekend {pct_nl(q.get('signature_share'))}, aanspreken met naam {pct_nl(q.get('name_share'))}, "
-                 f"doorverwijzing naar een privékanaal {pct_nl(q.get('redirect_share'))}.")
+        tone += L.t(f" Nu: ondertekend {L.pct(q.get('signature_share'))}, aanspreken met naam {L.pct(q.get('name_share'))}, "
+                    f"doorverwijzing naar een privékanaal {L.pct(q.get('redirect_share'))}.",
+                    f" Now: signed {L.pct(q.get('signature_share'))}, customer addressed by name {L.pct(q.get('name_share'))}, "
+                    f"redirected to a private channel {L.pct(q.get('redirect_share'))}.")
     secs.append({"title": "Tone of voice", "paragraphs": [tone]})
-    secs.append({"title": "Per situatie", "paragraphs": [
-        "Vragen: beantwoord inhoudelijk in het kanaal waar de vraag gesteld is; vraag alleen via een privékanaal om persoonsgegevens."
-        + _type_note(f, "question", "vraag"),
-        "Klachten: reageer altijd, ook op negatieve berichten; trek het probleem niet in twijfel, toon begrip, bied een concrete "
-        "oplossing of vervolgstap en kom erop terug." + _type_note(f, "complaint", "klacht"),
-        "Feitelijke onjuistheden: corrigeer vriendelijk en met bron, één keer en publiek, zonder in discussie te gaan."
-        + _type_note(f, "factual_error", "feitelijke onjuistheid"),
-        "Complimenten: bedank kort en persoonlijk; deel mooie klantverhalen (met toestemming)." + _type_note(f, "compliment", "compliment"),
-        "Crisis: bij veel gelijke klachten tegelijk of een bericht dat viraal gaat, direct opschalen naar Communicatie/PR; één "
-        "afgestemde publieke lijn, daarna individuele opvolging." + _type_note(f, "crisis", "crisis- of escalatiesignaal")]})
-    secs.append({"title": "Rapportage en sturing", "paragraphs": [
-        "Wekelijks: volume per kanaal, responspercentage, mediane eerste reactietijd (Kaplan-Meier) en servicelevel tegen de norm; "
-        "maandelijks: toon (steekproef per medewerker), sentiment na reactie en vergelijking met de vorige periode.",
-        "Realtime: een signaal zodra berichten de norm dreigen te overschrijden, zodat de bezetting kan bijsturen."]})
+    secs.append({"title": L.t("Per situatie", "Per situation"), "paragraphs": [
+        L.t("Vragen: beantwoord inhoudelijk in het kanaal waar de vraag gesteld is; vraag alleen via een privékanaal om persoonsgegevens.",
+            "Questions: answer in substance in the channel where the question was asked; ask for personal data only in a private channel.")
+        + _type_note(f, "question", L.t("vraag", "question"), L),
+        L.t("Klachten: reageer altijd, ook op negatieve berichten; trek het probleem niet in twijfel, toon begrip, bied een concrete "
+            "oplossing of vervolgstap en kom erop terug.",
+            "Complaints: always reply, to negative messages too; do not question the problem, show understanding, offer a concrete "
+            "solution or next step and follow up.") + _type_note(f, "complaint", L.t("klacht", "complaint"), L),
+        L.t("Feitelijke onjuistheden: corrigeer vriendelijk en met bron, één keer en publiek, zonder in discussie te gaan.",
+            "Factual errors: correct kindly and with a source, once and in public, without entering a debate.")
+        + _type_note(f, "factual_error", L.t("feitelijke onjuistheid", "factual error"), L),
+        L.t("Complimenten: bedank kort en persoonlijk; deel mooie klantverhalen (met toestemming).",
+            "Compliments: thank briefly and personally; share good customer stories (with permission).")
+        + _type_note(f, "compliment", L.t("compliment", "compliment"), L),
+        L.t("Crisis: bij veel gelijke klachten tegelijk of een bericht dat viraal gaat, direct opschalen naar Communicatie/PR; één "
+            "afgestemde publieke lijn, daarna individuele opvolging.",
+            "Crisis: with many similar complaints at once or a message going viral, escalate to Communications/PR at once; one "
+            "agreed public line, then individual follow-up.")
+        + _type_note(f, "crisis", L.t("crisis- of escalatiesignaal", "crisis or escalation signal"), L)]})
+    secs.append({"title": L.t("Rapportage en sturing", "Reporting and steering"), "paragraphs": [
+        L.t("Wekelijks: volume per kanaal, responspercentage, mediane eerste reactietijd (Kaplan-Meier) en servicelevel tegen de norm; "
+            "maandelijks: toon (steekproef per medewerker), sentiment na reactie en vergelijking met de vorige periode.",
+            "Weekly: volume per channel, response rate, median first response time (Kaplan-Meier) and service level against the norm; "
+            "monthly: tone (sample per agent), sentiment after the reply and comparison with the previous period."),
+        L.t("Realtime: een signaal zodra berichten de norm dreigen te overschrijden, zodat de bezetting kan bijsturen.",
+            "Real time: an alert as soon as messages threaten to exceed the norm, so staffing can adjust.")]})
     return secs
 
 # %% ../../notebooks/85_policy_recommendations.ipynb #0a6c5f80
 def study_policy(findings: dict[str, Path], out_dir: str | Path) -> dict[str, Path]:
-    "Write `policy/<slug>.json` (recommendations + draft policy) for every organisation's findings file; {organisation: path}."
+    """Write `policy/<slug>.json` for every organisation's findings file: recommendations and draft policy in every report
+    language (`{"organisation", "languages": {"nl": {"recommendations", "sections"}, "en": {...}}}`); {organisation: path}."""
     out = Path(out_dir)
     written = {}
     for org, path in findings.items():
         facts = json.loads(Path(path).read_text(encoding="utf-8"))["facts"]
-        doc = {"organisation": org, "recommendations": frame_to_json(recommendations(facts)), "sections": policy_sections(facts)}
+        doc = {"organisation": org, "languages": {
+            lang: {"recommendations": frame_to_json(recommendations(facts, lang=lang)), "sections": policy_sections(facts, lang=lang)}
+            for lang in LANGUAGES}}
         written[org] = write_json(out / Path(path).name, doc)
     return written
 
+
+def read_policy(policy_path: str | Path, lang: str = "nl") -> tuple[pd.DataFrame, list[dict]]:
+    "(recommendations, policy sections) of one organisation's policy file in `lang`."
+    doc = json.loads(Path(policy_path).read_text(encoding="utf-8"))
+    part = doc["languages"][Lang(lang).code]
+    return frame_from_json(part["recommendations"]), part["sections"]
+
 # %% ../../notebooks/85_policy_recommendations.ipynb #15a2a3a5
 def recommendations_markdown(policy_path: str | Path, lang: str = "nl") -> str:
-    "Markdown of one organisation's recommendations and draft policy (from `policy/<organisation>.json`)."
-    from webcare_research.core.errors import ConfigError
-    if lang != "nl":
-        raise ConfigError(f"recommendations exist in Dutch only for now, not {lang!r}", hint="use --lang nl")
-    doc = json.loads(Path(policy_path).read_text(encoding="utf-8"))
-    recs = frame_from_json(doc["recommendations"])
+    "Markdown of one organisation's recommendations and draft policy (from `policy/<organisation>.json`), in nl or en."
+    L = Lang(lang)
+    org = json.loads(Path(policy_path).read_text(encoding="utf-8"))["organisation"]
+    recs, sections = read_policy(policy_path, lang)
     esc = lambda s: str(s).replace("|", "\\|").replace("\n", " ")
-    lines = [f"# Aanbevelingen webcare — {doc['organisation']}", "",
-             "| prioriteit | thema | bevinding | aanbeveling |", "|---|---|---|---|"]
+    lines = [L.t(f"# Aanbevelingen webcare — {org}", f"# Webcare recommendations — {org}"), "",
+             L.t("| prioriteit | thema | bevinding | aanbeveling |", "| priority | theme | finding | recommendation |"),
+             "|---|---|---|---|"]
     lines += [f"| {int(r.priority)} | {esc(r.theme)} | {esc(r.finding)} | {esc(r.action)} |" for r in recs.itertuples()]
-    lines += ["", "Prioriteit 1 = nu aanpakken, 2 = dit kwartaal, 3 = vasthouden of verfijnen.", "",
-              "## Concept-webcarebeleid", ""]
-    for sec in doc["sections"]:
+    lines += ["", PRIORITY_NOTE[L.code], "", L.t("## Concept-webcarebeleid", "## Draft webcare policy"), ""]
+    for sec in sections:
         lines += [f"### {sec['title']}", "", *[p + "\n" for p in sec["paragraphs"]]]
     return "\n".join(lines).rstrip() + "\n"
+
+
+PRIORITY_NOTE = {"nl": "Prioriteit 1 = nu aanpakken, 2 = dit kwartaal, 3 = vasthouden of verfijnen.",
+                 "en": "Priority 1 = act now, 2 = this quarter, 3 = keep or refine."}

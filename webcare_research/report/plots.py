@@ -11,12 +11,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..core.formatters import Lang
 from .figures import WEEKDAY_LABELS_NL, plot_hour_of_week, plot_survival
 
+WEEKDAY_LABELS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
 # %% auto #0
-__all__ = ['HOW_VALUES', 'FOCUS_COLOUR', 'PEER_COLOUR', 'CHV_LABELS_NL', 'TACTIC_LABELS_NL', 'response_time_ecdf', 'log_bins',
-           'response_time_distribution', 'hour_of_week_grid', 'hour_of_week_heatmap', 'volume_heatmap',
-           'benchmark_plot', 'km_figure', 'unanswered_heatmap', 'chv_bars']
+__all__ = ['WEEKDAY_LABELS_EN', 'HOW_VALUES', 'FOCUS_COLOUR', 'PEER_COLOUR', 'CHV_LABELS_NL', 'TACTIC_LABELS_NL', 'CHV_LABELS_EN',
+           'TACTIC_LABELS_EN', 'response_time_ecdf', 'log_bins', 'response_time_distribution', 'hour_of_week_grid',
+           'hour_of_week_heatmap', 'volume_heatmap', 'benchmark_plot', 'km_figure', 'unanswered_heatmap', 'chv_bars']
 
 # %% ../../notebooks/91_report_plots.ipynb #a587746a
 def response_time_ecdf(threads: pd.DataFrame, by: str = "channel", organisation: str | None = None) -> pd.DataFrame:
@@ -102,16 +105,16 @@ def hour_of_week_heatmap(df: pd.DataFrame, value: str = "volume", tz: str = "Eur
     return _draw_grid(hour_of_week_grid(df, value=value, tz=tz, time_column=time_column), value, tz, ax, title)
 
 
-def volume_heatmap(how: pd.DataFrame, tz: str = "Europe/Amsterdam", ax=None, title: str | None = None) -> Figure:
+def volume_heatmap(how: pd.DataFrame, tz: str = "Europe/Amsterdam", ax=None, title: str | None = None, lang: str = "nl") -> Figure:
     "Inbound messages per hour of the week from a `service.hour_of_week` table (summed over its groups)."
     grid = (how.groupby(["weekday", "hour"])["inbound"].sum().astype(float).unstack("hour")
             .reindex(index=range(7), columns=range(24)).fillna(0.0))
-    grid.index = list(WEEKDAY_LABELS_NL)
+    grid.index = list(WEEKDAY_LABELS_NL if lang == "nl" else WEEKDAY_LABELS_EN)
     grid.index.name, grid.columns.name = "weekday", "hour"
-    return _draw_grid(grid, "volume", tz, ax, title)
+    return _draw_grid(grid, "volume", tz, ax, title, lang)
 
 
-def _draw_grid(grid: pd.DataFrame, value: str, tz: str, ax=None, title: str | None = None) -> Figure:
+def _draw_grid(grid: pd.DataFrame, value: str, tz: str, ax=None, title: str | None = None, lang: str = "nl") -> Figure:
     if ax is None:
         fig = Figure(figsize=(11, 3.2))
         ax = fig.subplots()
@@ -120,8 +123,10 @@ def _draw_grid(grid: pd.DataFrame, value: str, tz: str, ax=None, title: str | No
     im = ax.imshow(grid.to_numpy(dtype=float), aspect="auto", cmap="viridis" if value == "volume" else "magma_r")
     ax.set_yticks(range(7), grid.index)
     ax.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
-    labels = {"volume": "berichten", "unanswered_share": "aandeel onbeantwoord", "frt_median_min": "mediane reactietijd (min)"}
-    ax.set(xlabel=f"uur ({tz})", title=title or f"Per uur van de week: {labels[value]}")
+    L = Lang(lang)
+    labels = {"volume": L.t("berichten", "messages"), "unanswered_share": L.t("aandeel onbeantwoord", "share unanswered"),
+              "frt_median_min": L.t("mediane reactietijd (min)", "median response time (min)")}
+    ax.set(xlabel=f"{L.t('uur', 'hour')} ({tz})", title=title or f"{L.t('Per uur van de week', 'Per hour of the week')}: {labels[value]}")
     fig.colorbar(im, ax=ax, label=labels[value])
     fig.tight_layout()
     return fig
@@ -130,7 +135,7 @@ def _draw_grid(grid: pd.DataFrame, value: str, tz: str, ax=None, title: str | No
 FOCUS_COLOUR, PEER_COLOUR = "#c0392b", "#8c8c8c"
 
 
-def benchmark_plot(bench: pd.DataFrame, norm_minutes: float | None = None) -> Figure:
+def benchmark_plot(bench: pd.DataFrame, norm_minutes: float | None = None, lang: str = "nl") -> Figure:
     "Three panels (response rate, KM median first response, service level) with 95% CIs; the `focus` row highlighted."
     b = bench.sort_values("response_rate").reset_index(drop=True)
     fig = Figure(figsize=(11, 0.45 * len(b) + 1.6))
@@ -140,8 +145,11 @@ def benchmark_plot(bench: pd.DataFrame, norm_minutes: float | None = None) -> Fi
     finite = b["km_median_min"].replace(np.inf, np.nan)
     right = float(np.nanmax(np.r_[b["km_median_ci_high"].replace(np.inf, np.nan).to_numpy(dtype=float), finite, 1.0])) * 2
     right = right if np.isfinite(right) else 2.0
-    panels = (("response_rate", 1.0, "responspercentage"), ("km_median_min", right, "mediane eerste reactie (min, KM, log)"),
-              ("service_level", 1.0, f"binnen de norm ({norm_minutes:g} min)" if norm_minutes else "servicelevel"))
+    L = Lang(lang)
+    panels = (("response_rate", 1.0, L.t("responspercentage", "response rate")),
+              ("km_median_min", right, L.t("mediane eerste reactie (min, KM, log)", "median first response (min, KM, log)")),
+              ("service_level", 1.0, (L.t("binnen de norm", "within the norm") + f" ({norm_minutes:g} min)") if norm_minutes
+               else L.t("servicelevel", "service level")))
     for ax, (col, hi, label) in zip(axes, panels):
         v = b[col].to_numpy(dtype=float)
         lo_ci = b[f"{col.replace('_min', '')}_ci_low" if col == "km_median_min" else f"{col}_ci_low"].to_numpy(dtype=float)
@@ -168,7 +176,8 @@ def benchmark_plot(bench: pd.DataFrame, norm_minutes: float | None = None) -> Fi
     for t, f in zip(axes[0].get_yticklabels(), b["focus"]):
         t.set_color(FOCUS_COLOUR if f else "black")
         t.set_fontweight("bold" if f else "normal")
-    fig.suptitle("Vergelijking met de andere organisaties in de studie (95%-betrouwbaarheidsintervallen; stippellijn = mediaan van de anderen)",
+    fig.suptitle(L.t("Vergelijking met de andere organisaties in de studie (95%-betrouwbaarheidsintervallen; stippellijn = mediaan van de anderen)",
+                     "Compared with the other organisations in the study (95% confidence intervals; dashed line = median of the others)"),
                  fontsize=9)
     fig.tight_layout()
     return fig
@@ -183,27 +192,43 @@ TACTIC_LABELS_NL: dict[str, str] = {"personalisation": "personalisatie", "inform
                                     "invitational_rhetoric": "uitnodigende retoriek"}
 
 
-def km_figure(curves: pd.DataFrame, norm_minutes: float | None = None, by=("channel",)) -> Figure:
-    "figures.plot_survival (share answered, log time) with Dutch labels."
-    fig = plot_survival(curves, by=by, norm_min=norm_minutes, title="Aandeel beantwoord na x minuten (Kaplan-Meier, per kanaal)",
-                        figsize=(10, 4.2))
+def km_figure(curves: pd.DataFrame, norm_minutes: float | None = None, by=("channel",), lang: str = "nl") -> Figure:
+    "figures.plot_survival (share answered, log time) with labels in the report language."
+    L = Lang(lang)
+    fig = plot_survival(curves, by=by, norm_min=norm_minutes, figsize=(10, 4.2),
+                        title=L.t("Aandeel beantwoord na x minuten (Kaplan-Meier, per kanaal)",
+                                  "Share answered after x minutes (Kaplan-Meier, per channel)"))
     ax = fig.axes[0]
-    ax.set_xlabel("minuten na het inkomende bericht (log-schaal); onbeantwoorde berichten tellen mee tot het einde van de periode")
-    ax.set_ylabel("aandeel beantwoord")
+    ax.set_xlabel(L.t("minuten na het inkomende bericht (log-schaal); onbeantwoorde berichten tellen mee tot het einde van de periode",
+                      "minutes after the inbound message (log scale); unanswered messages count until the end of the period"))
+    ax.set_ylabel(L.t("aandeel beantwoord", "share answered"))
     return fig
 
 
-def unanswered_heatmap(how: pd.DataFrame, organisation: str | None = None) -> Figure:
-    "figures.plot_hour_of_week of the unanswered share, opening hours outlined, with Dutch labels."
-    fig = plot_hour_of_week(how, value="unanswered_share", organisation=organisation,
-                            title="Aandeel onbeantwoord per uur van de week", figsize=(10, 3.4))
-    fig.axes[0].set_xlabel("uur van de dag; omkaderd = openingstijden; grijs = geen berichten")
+def unanswered_heatmap(how: pd.DataFrame, organisation: str | None = None, lang: str = "nl") -> Figure:
+    "figures.plot_hour_of_week of the unanswered share, opening hours outlined, with labels in the report language."
+    L = Lang(lang)
+    fig = plot_hour_of_week(how, value="unanswered_share", organisation=organisation, figsize=(10, 3.4),
+                            title=L.t("Aandeel onbeantwoord per uur van de week", "Share unanswered per hour of the week"))
+    fig.axes[0].set_xlabel(L.t("uur van de dag; omkaderd = openingstijden; grijs = geen berichten",
+                               "hour of day; outlined = opening hours; grey = no messages"))
+    if L.code == "en":
+        fig.axes[0].set_yticks(range(7), WEEKDAY_LABELS_EN)
     if len(fig.axes) > 1:
-        fig.axes[1].set_ylabel("aandeel onbeantwoord")
+        fig.axes[1].set_ylabel(L.t("aandeel onbeantwoord", "share unanswered"))
     return fig
 
 
-def chv_bars(profile: pd.DataFrame) -> Figure:
+CHV_LABELS_EN: dict[str, str] = {
+    "chv_greeting": "greeting", "chv_customer_name": "customer's name", "chv_signature": "signature",
+    "chv_personal_pronoun": "personal (I/we)", "chv_informal_address": "informal you", "chv_emoticon": "emoticon",
+    "chv_interjection": "interjection", "chv_apology": "apology", "chv_empathy": "empathy", "chv_thanks": "thanks",
+    "chv_joy": "joy", "chv_invitation": "invitation to respond"}
+TACTIC_LABELS_EN: dict[str, str] = {"personalisation": "personalisation", "informal_speech": "informal speech",
+                                    "invitational_rhetoric": "invitational rhetoric"}
+
+
+def chv_bars(profile: pd.DataFrame, lang: str = "nl") -> Figure:
     "Horizontal bars: share of replies with each CHV element (from quality.chv_profile), grouped and coloured by tactic."
     p = profile[profile["marker"].isin(CHV_LABELS_NL)].copy()
     p["order"] = p["marker"].map({m: i for i, m in enumerate(CHV_LABELS_NL)})
@@ -212,14 +237,16 @@ def chv_bars(profile: pd.DataFrame) -> Figure:
     ax = fig.subplots()
     palette = dict(zip(TACTIC_LABELS_NL, ("#1f77b4", "#2ca02c", "#9467bd")))
     ax.barh(np.arange(len(p)), p["share"], color=[palette.get(t, "grey") for t in p["tactic"]])
-    ax.set_yticks(np.arange(len(p)), [CHV_LABELS_NL[m] for m in p["marker"]])
+    L = Lang(lang)
+    chv, tactics = (CHV_LABELS_NL, TACTIC_LABELS_NL) if L.code == "nl" else (CHV_LABELS_EN, TACTIC_LABELS_EN)
+    ax.set_yticks(np.arange(len(p)), [chv[m] for m in p["marker"]])
     for i, s in enumerate(p["share"]):
         ax.text(s + 0.01, i, f"{s:.0%}", va="center", fontsize=8)
     ax.set_xlim(0, 1.1)
     ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
-    ax.set_xlabel("aandeel van de reacties met het element")
-    handles = [ax.bar(0, 0, color=c, label=TACTIC_LABELS_NL[t]) for t, c in palette.items()]
+    ax.set_xlabel(L.t("aandeel van de reacties met het element", "share of replies with the element"))
+    handles = [ax.bar(0, 0, color=c, label=tactics[t]) for t, c in palette.items()]
     ax.legend(handles=handles, fontsize=8, loc="lower right")
-    ax.set_title("Menselijke toon (Conversational Human Voice)")
+    ax.set_title(L.t("Menselijke toon (Conversational Human Voice)", "Human voice (Conversational Human Voice)"))
     fig.tight_layout()
     return fig

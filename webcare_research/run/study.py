@@ -19,7 +19,8 @@ import pandas as pd
 
 from .. import __version__
 from ..core.errors import ConfigError, InputError
-from ..core.outputs import file_sha256, read_parquet, slugify, write_json, write_parquet, write_table
+from ..core.outputs import (file_sha256, package_asset, read_parquet, slugify, write_json, write_parquet,
+                                           write_table, write_text)
 from ..study.config import StudyConfig, load_config, SECRETS_FILE
 from ..ingest.stage import ingest
 from ..text.enrich import enrich_file
@@ -39,7 +40,7 @@ __all__ = ['STAGES', 'STAGE_VERSION', 'SKIP_NAMES', 'STAGE_OUTPUTS', 'study_outp
 
 # %% ../../notebooks/88_run_study.ipynb #e459677a
 STAGES = ("ingest", "enrich", "quality", "topics", "measures", "findings", "policy", "benchmark")
-STAGE_VERSION = 1  # bump when a stage file's layout changes: every stamp then says it is stale
+STAGE_VERSION = 2  # bump when a stage file's layout changes: every stamp then says it is stale (2: policy in nl and en)
 SKIP_NAMES = {"study.yml", SECRETS_FILE}
 
 
@@ -157,7 +158,7 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
                           bertopic_available())  # installing the extra later makes the stage run
     keys["measures"] = _sha(keys["ingest"], clock, STAGE_VERSION)
     keys["findings"] = _sha(keys["quality"], clock, part("language", "targets"))
-    keys["policy"] = _sha(keys["findings"])
+    keys["policy"] = _sha(keys["findings"], STAGE_VERSION)
     keys["benchmark"] = _sha(keys["findings"], part("benchmark", "index"))
     data = out / "data"
     ran, times = [], {}
@@ -241,6 +242,9 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
         "stages": {s: {"key": keys[s], "seconds": times.get(s), "ran": s in ran} for s in STAGES},
     }
     write_json(manifest_path, manifest)
+    explore = out / "explore.ipynb"  # the researcher's JupyterLab entry to the outputs: written once, never overwritten
+    if not explore.exists():
+        write_text(explore, package_asset("notebooks", "explore.ipynb").read_text(encoding="utf-8"))
     return {**manifest, "ran_now": ran}
 
 # %% ../../notebooks/88_run_study.ipynb #0bdfd1a8

@@ -26,8 +26,8 @@ from ..core.errors import ConfigError
 # %% auto #0
 __all__ = ['WEEKDAYS', 'DEFAULT_TZ', 'DEFAULT_SALT', 'SECRETS_FILE', 'COUNTRY_TIMEZONES', 'DEFAULT_OPENING_HOURS',
            'INDEX_WEIGHTS', 'NOTES', 'project_root', 'data_dir', 'norm_handle', 'Organisation', 'OpeningHours', 'Norms',
-           'Targets', 'Corpus', 'BenchmarkSettings', 'IndexSettings', 'StudyConfig', 'load_config', 'defaults_note',
-           'study_template', 'init_study', 'business_minutes']
+           'Targets', 'Corpus', 'BenchmarkSettings', 'ReportSettings', 'IndexSettings', 'StudyConfig', 'load_config',
+           'defaults_note', 'study_template', 'init_study', 'business_minutes']
 
 # %% ../../notebooks/06_study_config.ipynb #b02904d2
 def project_root() -> Path:
@@ -164,6 +164,12 @@ class BenchmarkSettings(_Strict):
 INDEX_WEIGHTS = {"responsiveness": 0.30, "speed": 0.30, "substance": 0.15, "human_voice": 0.15, "wording": 0.10}
 
 
+class ReportSettings(_Strict):
+    "How `webcare report` presents the study."
+    peers: Literal["named", "anonymous"] = Field("named", description="Name the other organisations, or 'organisatie B'")
+    logo: str | None = Field(None, description="PNG/JPEG/SVG for the cover (relative to study.yml)", examples=["logo.png"])
+
+
 class IndexSettings(_Strict):
     "The webcare index: component weights (normalised to sum 1) and the sensitivity analysis."
     weights: dict[str, float] = Field(default_factory=lambda: dict(INDEX_WEIGHTS),
@@ -210,6 +216,7 @@ class StudyConfig(_Strict):
                                "study.yml)", examples=["out"])
     benchmark: BenchmarkSettings = Field(default_factory=BenchmarkSettings, description="Benchmark settings")
     index: IndexSettings = Field(default_factory=IndexSettings, description="Webcare index weights")
+    report: ReportSettings = Field(default_factory=ReportSettings, description="Report settings (peers, logo)")
     source_path: str | None = Field(None, exclude=True, description="Where the config was read from (set by load_config)")
 
     @model_validator(mode="before")
