@@ -90,7 +90,9 @@ def main() -> None:
         t["today: one organisation report, HTML + PDF"] = sh([WEBCARE, "report", str(new), "--kind", "organisation",
                                                               "--org", one, "--pdf"])
         t["today: benchmark report, HTML + PDF"] = sh([WEBCARE, "report", str(new), "--kind", "benchmark", "--pdf"])
-        t["today: all student portfolios, HTML"] = sh([WEBCARE, "report", str(new), "--kind", "portfolio", "--all"])
+        pdf = ["--pdf"] if a.pdf else []
+        t["today: all student portfolios, HTML" + (" + PDF" if a.pdf else "")] = sh(
+            [WEBCARE, "report", str(new), "--kind", "portfolio", "--all", *pdf])
         pages = len(list((work / "new" / "reports" / "bench25" / "reports" / "organisation" / "nl").glob("*.html"))) - 1
         ref = t["peer f46676d: all organisation reports, HTML"]
         print(f"{a.orgs}-organisation twcs-shaped study, {a.messages} messages, {n_orgs} organisations with findings, "
@@ -98,6 +100,10 @@ def main() -> None:
         print(f"{'webcare report':48s} {'seconds':>8s} {'vs peer':>8s}")
         for k, v in t.items():
             print(f"{k:48s} {v:8.1f} {ref / v:7.2f}x")
+        every = [k for k in t if k.startswith("today: all") and (k.endswith("+ PDF") or not a.pdf)] + \
+            [k for k in t if k.startswith("today: benchmark")]
+        print(f"{'today: every report of the study (' + ', '.join(k.split(': ')[1].split(',')[0] for k in every) + ')':48s} "
+              f"{sum(t[k] for k in every):8.1f}   (goal: 180 s)")
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
