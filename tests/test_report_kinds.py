@@ -87,6 +87,13 @@ def test_every_kind_and_language_lands_in_its_folder(reports, study):
     # figures and tables exported beside the report, spreadsheet-safe
     files = reports["organisation", "nl"][".html"].with_name("voltera_files")
     assert {"survival.png", "channels.csv", "channels.xlsx", "kpi-targets.xlsx"} <= {p.name for p in files.iterdir()}
+    # example replies: the names the quality markers found in Voltera's replies are masked
+    import pandas as pd
+    q = pd.read_parquet(study.parent / "reports" / "demo" / "data" / "quality.parquet")
+    q = q[(q["organisation"] == "Voltera") & (q["author_role"] == "organisation")]
+    names = set(q["chv_customer_name_evidence"].dropna()) | set(q["chv_signature_evidence"].dropna())
+    examples = re.search(r"Example replies</h4>.*?</table>", org_en, re.S).group(0)
+    assert names and "[…]" in examples and not [n for n in names if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", examples)]
     # the portfolio: an editable notebook with a markdown cell per answer box
     ed = json.loads(reports["portfolio", "nl"][".html"].with_name("voltera_editable.ipynb").read_text(encoding="utf-8"))
     assert sum("student" in c["metadata"].get("tags", []) for c in ed["cells"]) >= 6

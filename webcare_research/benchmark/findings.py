@@ -189,9 +189,10 @@ class Findings:
     org_messages: int = -1  # messages by the organisation itself in the corpus (0: a mention-only corpus)
     measures: pd.DataFrame | None = None  # plain first measures per channel (measures.basic.first_measures)
     sample: pd.DataFrame | None = None  # recent inbound messages, pseudonymised and redacted for display
+    reply_examples: pd.DataFrame | None = None  # best, typical and weakest reply, names masked (benchmark.study)
 
     TABLES = ("benchmark", "channels", "coverage", "hour_of_week", "gaps", "curves", "quality_profile", "types",
-              "measures", "sample")
+              "measures", "sample", "reply_examples")
 
     def to_json(self) -> dict:
         "Everything as plain JSON (tables via `frame_to_json`, exact floats); `from_json` reads it back."

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import warnings
 from pathlib import Path
 
@@ -23,8 +24,9 @@ from ..measures.basic import first_measures
 from .findings import Findings, benchmark_table, organisation_findings
 
 # %% auto #0
-__all__ = ['FINDINGS_DIR', 'FINDINGS_VERSION', 'MARKER', 'organisation_accounts', 'inbound_sample', 'findings_stamp',
-           'iter_study_findings', 'study_findings', 'findings_index', 'read_findings']
+__all__ = ['NAME_MASK', 'FINDINGS_DIR', 'FINDINGS_VERSION', 'MARKER', 'organisation_accounts', 'inbound_sample', 'mask_names',
+           'reply_examples', 'findings_stamp', 'iter_study_findings', 'study_findings', 'findings_index',
+           'read_findings']
 
 # %% ../../notebooks/81_benchmark_study.ipynb #91b4728d
 def organisation_accounts(mentions: pd.DataFrame) -> list[str]:
@@ -43,9 +45,54 @@ def inbound_sample(mentions: pd.DataFrame, config: StudyConfig, n: int = 10, acc
     return pd.DataFrame({"tijd": local.to_numpy(), "kanaal": m["channel"].to_numpy(), "auteur": authors,
                          "bericht": display_text(m["text"], config.key, keep).str.slice(0, 280).to_numpy()})
 
+# %% ../../notebooks/81_benchmark_study.ipynb #10f8bcb6
+NAME_MASK = "[…]"
+_GREETING_NAME = re.compile(r"\b((?i:hoi|hi|hallo|hey|hee|beste|dag|goedemorgen|goedemiddag|goedenavond|dear|hello)\s+)"
+                            r"([A-ZÀ-Þ][\w'-]+)")
+_SIGN_OFF_NAME = re.compile(r"((?i:groetjes|groeten|groet|gr\.?|mvg|met vriendelijke groet|vriendelijke groet|kind regards|"
+                            r"regards|best|cheers)[,!.]?\s+)"
+                            r"([A-ZÀ-Þ][\w'-]*(?:(?:\s+(?:van|de|der|den|te|ten|ter|het|in|op|'t))*\s+[A-ZÀ-Þ][\w'-]*)?)")
+_INITIALS = re.compile(r"((?:\^|~|/)\s?)([A-Z]{1,3})\b")
+
+
+def mask_names(text: str, names=()) -> str:
+    """A reply with the customer's and the agent's name masked: the names the quality markers found (`names`), a
+    capitalised word after a greeting ('Hoi Anna'), the name after a sign-off ('Groetjes, Tim') and ^initials."""
+    for n in sorted({str(x) for x in names if isinstance(x, str) and x.strip()}, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(n)}(?!\w)", NAME_MASK, text)
+    text = _GREETING_NAME.sub(lambda m: m.group(1) + NAME_MASK, text)
+    text = _SIGN_OFF_NAME.sub(lambda m: m.group(1) + NAME_MASK, text)
+    return _INITIALS.sub(lambda m: m.group(1) + NAME_MASK, text)
+
+
+def reply_examples(mentions: pd.DataFrame, config: StudyConfig, accounts: list[str] | None = None) -> pd.DataFrame | None:
+    """Three of the organisation's replies as examples of its reply quality — the most human (highest CHV score), a
+    typical one (median) and the weakest (a bare redirect if there is one, else the lowest score) — with names masked
+    (`mask_names`, with every name the quality markers found in the organisation's replies), private handles, e-mail and phone numbers masked (`display_text`), cut at 280 characters.
+    None without reply-quality scores (a study not run through the quality stage)."""
+    if "chv_score" not in mentions.columns:
+        return None
+    r = mentions[(mentions["author_role"] == "organisation") & mentions["chv_score"].notna()
+                 & mentions["text"].fillna("").str.strip().ne("")]
+    if r.empty:
+        return None
+    r = r.sort_values(["chv_score", "message_id"], ascending=[False, True], kind="stable")
+    fresh = r[~r["boilerplate"].astype(bool)] if "boilerplate" in r else r
+    weak = r[r["weak_redirect"].astype(bool)] if "weak_redirect" in r else r.iloc[:0]
+    picks = {"best": (fresh if len(fresh) else r).iloc[0], "typical": r.iloc[len(r) // 2],
+             "weakest": (weak if len(weak) else r).iloc[-1]}
+    keep = [h for o in config.organisations for h in o.handles] + list(accounts or [])
+    # every name the markers found in any of the organisation's replies: a marker that missed the name in one reply
+    # ('Dank voor je bericht, Thijs.') found it in another
+    names = {str(n) for c in ("chv_customer_name_evidence", "chv_signature_evidence") if c in r for n in r[c].dropna()}
+    texts = pd.Series([mask_names(str(row["text"]), names) for row in picks.values()])
+    return pd.DataFrame({"example": list(picks), "channel": [row["channel"] for row in picks.values()],
+                         "chv_score": [float(row["chv_score"]) for row in picks.values()],
+                         "text": display_text(texts, config.key, keep).str.slice(0, 280).to_numpy()})
+
 # %% ../../notebooks/81_benchmark_study.ipynb #9645b6b5
 FINDINGS_DIR = "findings"
-FINDINGS_VERSION = 1
+FINDINGS_VERSION = 2  # 2: reply_examples
 MARKER = "index.json"  # written last
 
 
@@ -102,6 +149,7 @@ def iter_study_findings(processed_dir: str | Path, config: StudyConfig | None = 
             fi = organisation_findings(m, threads, cfg, org, text_sample=text_sample, seed=seed, benchmark=bench)
             fi.measures = first_measures(t, cfg)
             fi.sample = inbound_sample(m, cfg, sample_size, accounts)
+            fi.reply_examples = reply_examples(m, cfg, accounts)
             doc = {"version": FINDINGS_VERSION, "stamp": stamp, "study": cfg.study, "facts": fi.facts(), **fi.to_json()}
             written[org] = write_json(out / f"{slugs[org]}.json", doc)
             yield org, written[org]

@@ -373,6 +373,18 @@ def quality_section(ctx: ReportContext) -> str:
     if fi.quality_profile is not None:
         out.append(figure_html(chv_bars(fi.quality_profile, lang=ctx.lang), L.t("Menselijke toon: aandeel reacties per element",
                                "Human voice: share of replies per element"), export=ctx.export("human_voice")))
+    ex = getattr(fi, "reply_examples", None)
+    if ex is not None and len(ex):
+        kinds = {"best": L.t("meest menselijk", "most human"), "typical": L.t("typisch", "typical"),
+                 "weakest": L.t("zwakst", "weakest")}
+        out.append(heading_html(L.t("Voorbeelden van reacties", "Example replies"), 4, L.t(
+            "Namen van klanten en medewerkers zijn gemaskeerd ([…]), net als @-namen van privépersonen, e-mailadressen en "
+            "telefoonnummers.", "Names of customers and agents are masked ([…]), as are @names of private persons, e-mail "
+            "addresses and phone numbers.")))
+        out.append(html_table(pd.DataFrame({L.t("voorbeeld", "example"): ex["example"].map(kinds),
+                                            L.t("kanaal", "channel"): ex["channel"],
+                                            L.t("CHV-score", "CHV score"): [L.pct(x) for x in ex["chv_score"]],
+                                            L.t("reactie", "reply"): ex["text"]}), L))
     return "".join(out)
 
 

@@ -157,7 +157,7 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
     keys["topics"] = _sha(keys["enrich"], part("language", "organisations"), cfg.benchmark.seed, STAGE_VERSION,
                           bertopic_available())  # installing the extra later makes the stage run
     keys["measures"] = _sha(keys["ingest"], clock, STAGE_VERSION)
-    keys["findings"] = _sha(keys["quality"], clock, part("language", "targets"))
+    keys["findings"] = _sha(keys["quality"], clock, part("language", "targets"), STAGE_VERSION)
     keys["policy"] = _sha(keys["findings"], STAGE_VERSION)
     keys["benchmark"] = _sha(keys["findings"], part("benchmark", "index"))
     data = out / "data"
