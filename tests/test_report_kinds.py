@@ -215,9 +215,15 @@ def test_a_failing_report_stops_only_itself(study, monkeypatch):
     assert "zendara.html" not in pages
 
 
-def test_cli_report_errors_are_one_line(study):
-    "The CLI's contract for bad input (the rendering itself is the fixture's, and the student test's `--notebook`)."
+def test_cli_report(study):
+    "The CLI renders into reports/<kind>/<lang>/ with a manifest of what produced it; bad input is one line."
     webcare = shutil.which("webcare", path=str(Path(sys.executable).parent)) or "webcare"
+    ok = subprocess.run([webcare, "report", str(study), "--kind", "benchmark", "--lang", "nl"], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    page = Path(ok.stdout.strip().splitlines()[-1])
+    assert page.parts[-3:] == ("benchmark", "nl", "benchmark.html")
+    man = json.loads(page.with_name("manifest.json").read_text(encoding="utf-8"))
+    assert man["command"] == "report" and man["kind"] == "benchmark" and man["lang"] == "nl" and "config_sha256" in man
     bad = subprocess.run([webcare, "report", str(study), "--kind", "poster"], capture_output=True, text=True)
     assert bad.returncode != 0 and "--kind must be organisation, benchmark or portfolio" in bad.stderr + bad.stdout
     assert "Traceback" not in bad.stderr

@@ -263,7 +263,10 @@ def report(target: Optional[Path] = typer.Argument(None, help="study.yml (after 
         _fail("give the study file (webcare report study.yml --kind …) or an ingest folder, or --notebook FILE")
     if target.is_file():  # a study file: the study's run outputs
         from webcare_research.report.render import render_study
-        paths, failures = render_study(target, kind=kind, lang=lang or "", organisation=org, formats=formats, workers=workers)
+        cfg = _config(target)
+        paths, failures = render_study(cfg, kind=kind, lang=lang or "", organisation=org, formats=formats, workers=workers)
+        if paths:  # what produced the folder's pages: command, version, config hash, defaults in use
+            _write_manifest(paths[0].parent / "manifest.json", "report", cfg, kind=kind, lang=paths[0].parent.name)
         for p in paths:
             if p.suffix in (".html", ".pdf"):
                 typer.echo(str(p))
