@@ -23,8 +23,9 @@ from ..core.outputs import read_table
 from ..benchmark.index import INDEX_COMPONENTS
 from ..benchmark.league import LEAGUE_MEASURES
 from ..measures.definitions import definitions_table
-from .document import (cover_html, export_table, figure_html, heading_html, html_table, note_html,
-                                              paragraphs_html, png_html, toc_marker)
+from .document import (cover_html, export_table, figure_html, heading_html, html_table, league_rows,
+                                              note_html, paragraphs_html, png_html, report_date, report_title, spike_rows,
+                                              toc_marker)
 
 # %% auto #0
 __all__ = ['MEASURE_LABELS', 'COMPONENT_LABELS', 'BenchmarkContext', 'load_benchmark', 'cover_section', 'key_findings',
@@ -68,7 +69,7 @@ class BenchmarkContext:
 
     @property
     def title(self) -> str:
-        return self.L.t(f"Benchmarkrapport webcare — studie {self.study}", f"Webcare benchmark report — study {self.study}")
+        return report_title("benchmark", "", self.study, self.L)
 
     def label(self, measure: str) -> str:
         nl, en, _ = MEASURE_LABELS.get(measure, (measure, measure, "num"))
@@ -108,18 +109,12 @@ def cover_section(b: BenchmarkContext) -> str:
     orgs = b.league["organisation"].nunique()
     facts += [(L.t("Organisaties", "Organisations"), L.num(orgs)),
               (L.t("Inkomende berichten", "Inbound messages"), L.num(b.ingest.get("inbound_messages", 0))),
-              (L.t("Datum", "Date"), L.date(_today()))]
+              (L.t("Datum", "Date"), L.date(report_date()))]
     return cover_html("benchmark", L.t("De stand van webcare", "The state of webcare"), L.t(f"Studie {b.study}", f"Study {b.study}"),
                       facts, L, L.t("Alle cijfers met 95%-betrouwbaarheidsintervallen; organisaties met te weinig berichten "
                                     "worden getoond maar niet gerangschikt.",
                                     "Every figure with its 95% confidence interval; organisations with too few messages "
                                     "are shown but not ranked.")) + toc_marker()
-
-
-def _today():
-    import os
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return pd.Timestamp(int(epoch), unit="s") if epoch and epoch.isdigit() else pd.Timestamp("today")
 
 
 def key_findings(b: BenchmarkContext) -> list[str]:
@@ -205,14 +200,7 @@ def league_section(b: BenchmarkContext) -> str:
             continue
         fmt = b.fmt(measure)
         m = m.sort_values(["insufficient", "rank", "value"], na_position="last")
-        rank = [L.t(f"te weinig (n={int(n)})", f"too few (n={int(n)})") if ins else
-                (f"{int(r)} ({int(lo)}–{int(hi)})" if pd.notna(r) else "–")
-                for ins, r, lo, hi, n in zip(m["insufficient"], m["rank"], m["rank_low"], m["rank_high"], m["n"])]
-        t = pd.DataFrame({L.t("organisatie", "organisation"): m["organisation"].to_numpy(),
-                          L.t("sector", "sector"): m["sector"].fillna("").to_numpy(), "n": m["n"].to_numpy(),
-                          L.t("waarde", "value"): [fmt(v) for v in m["value"]],
-                          L.t("95%-BI", "95% CI"): [f"{fmt(a)}–{fmt(z)}" for a, z in zip(m["ci_low"], m["ci_high"])],
-                          L.t("rang (bereik)", "rank (range)"): rank})
+        t = league_rows(m, fmt, L, sector=True)
         export_table(t, b.exports, f"league_{measure}")
         out.append(heading_html(b.label(measure).capitalize(), 3))
         out.append(figure_html(forest_figure(m, b.label(measure), fmt, L), b.label(measure).capitalize(),
@@ -327,12 +315,7 @@ def spikes_section(b: BenchmarkContext) -> str:
     if b.spikes.empty:
         return head + note_html(L.t("Geen pieken gevonden.", "No spikes found."))
     s = b.spikes.sort_values("ratio", ascending=False).head(15)
-    t = pd.DataFrame({L.t("organisatie", "organisation"): s["organisation"],
-                      L.t("schaal", "scale"): s["scale"].map({"day": L.t("dag", "day"), "hour": L.t("uur", "hour")}),
-                      L.t("begin", "start"): s["start"].astype(str).str[:16], L.t("inkomend", "inbound"): s["inbound"],
-                      L.t("normaal", "usual"): s["baseline"], L.t("factor", "ratio"): s["ratio"].round(1),
-                      L.t("respons", "response"): [L.pct(x) for x in s["response_rate"]],
-                      L.t("mediane eerste reactie", "median first reply"): [L.minutes(x) for x in s["frt_median_min"]]})
+    t = spike_rows(s, L, organisation=True)
     export_table(t, b.exports, "spikes")
     return head + html_table(t, L)
 

@@ -21,7 +21,8 @@ from ..core.outputs import slugify, write_table, write_text
 # %% auto #0
 __all__ = ['KINDS', 'TEMPLATES', 'HOUSE_STYLE', 'TOC_MARK', 'CSP', 'ANSWER_PLACEHOLDER', 'template_path', 'kind_title',
            'html_table', 'paragraphs_html', 'note_html', 'heading_html', 'figure_html', 'png_html', 'export_table',
-           'student_box', 'cover_html', 'toc_marker', 'add_toc', 'finish_html', 'notebook_to_html', 'make_editable']
+           'student_box', 'report_date', 'report_title', 'league_rows', 'spike_rows', 'cover_html', 'toc_marker',
+           'add_toc', 'finish_html', 'notebook_to_html', 'make_editable']
 
 # %% ../../notebooks/89_report_document.ipynb #fc5d6c41
 KINDS = ("organisation", "benchmark", "portfolio")
@@ -134,6 +135,48 @@ def student_box(prompt: str, L: Lang = NL, lines: int = 5) -> str:
     label = L.t("Jouw tekst", "Your text")
     return (f"<div class='student'><div class='label'>✎ {html.escape(label)}</div><p class='prompt'>{html.escape(prompt)}</p>"
             + "<div class='line'></div>" * lines + "</div>")
+
+# %% ../../notebooks/89_report_document.ipynb #5773518c
+def report_date():
+    "The date a report carries: today, or $SOURCE_DATE_EPOCH when set (reproducible builds: same input, same page)."
+    import os
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return pd.Timestamp(int(epoch), unit="s") if epoch and epoch.isdigit() else pd.Timestamp("today")
+
+
+def report_title(kind: str, name: str, study: str, L: Lang = NL) -> str:
+    "The title of a report (page title, PDF footer): kind, organisation and study."
+    if kind == "organisation":
+        return L.t(f"Webcare-rapportage {name} — studie {study}", f"Webcare report {name} — study {study}")
+    if kind == "portfolio":
+        return L.t(f"Webcarestrategie {name} — portfolio", f"Webcare strategy {name} — portfolio")
+    return L.t(f"Benchmarkrapport webcare — studie {study}", f"Webcare benchmark report — study {study}")
+
+
+def league_rows(m: pd.DataFrame, fmt, L: Lang = NL, sector: bool = False) -> pd.DataFrame:
+    "Rows of benchmark.csv for display: organisation, (sector,) n, value, CI, rank with its range or 'too few messages'."
+    rank = [L.t(f"te weinig berichten (n={int(n)})", f"too few messages (n={int(n)})") if ins else
+            (f"{int(r)}" + (f" ({int(lo)}–{int(hi)})" if pd.notna(lo) else "")) if pd.notna(r) else "–"
+            for ins, r, lo, hi, n in zip(m["insufficient"], m["rank"], m["rank_low"], m["rank_high"], m["n"])]
+    cols = {L.t("organisatie", "organisation"): m["organisation"].to_numpy()}
+    if sector:
+        cols[L.t("sector", "sector")] = m["sector"].fillna("").to_numpy()
+    return pd.DataFrame({**cols, "n": m["n"].to_numpy(), L.t("waarde", "value"): [fmt(v) for v in m["value"]],
+                         L.t("95%-BI", "95% CI"): [f"{fmt(a)}–{fmt(z)}" for a, z in zip(m["ci_low"], m["ci_high"])],
+                         L.t("rang (bereik)", "rank (range)"): rank})
+
+
+def spike_rows(s: pd.DataFrame, L: Lang = NL, organisation: bool = False, example: bool = False) -> pd.DataFrame:
+    "Rows of spikes.csv for display: (organisation,) scale, start, inbound, usual, ratio, response, median first reply (, example)."
+    cols = {L.t("organisatie", "organisation"): s["organisation"].to_numpy()} if organisation else {}
+    cols.update({L.t("schaal", "scale"): s["scale"].map({"day": L.t("dag", "day"), "hour": L.t("uur", "hour")}).to_numpy(),
+                 L.t("begin", "start"): s["start"].astype(str).str[:16].to_numpy(), L.t("inkomend", "inbound"): s["inbound"].to_numpy(),
+                 L.t("normaal", "usual"): s["baseline"].to_numpy(), L.t("factor", "ratio"): s["ratio"].round(1).to_numpy(),
+                 L.t("respons", "response"): [L.pct(x) for x in s["response_rate"]],
+                 L.t("mediane eerste reactie", "median first reply"): [L.minutes(x) for x in s["frt_median_min"]]})
+    if example:
+        cols[L.t("voorbeeld", "example")] = s["examples"].fillna("").str.split(" | ", regex=False).str[0].str[:160].to_numpy()
+    return pd.DataFrame(cols)
 
 # %% ../../notebooks/89_report_document.ipynb #02c5bb8a
 HOUSE_STYLE = """

@@ -24,7 +24,8 @@ from ..core.outputs import (clean_notebook, contained, read_parquet, require_com
 from ..benchmark.study import findings_index, iter_study_findings
 from ..policy.recommendations import study_policy
 from ..run.study import study_output
-from .document import KINDS, finish_html, heading_html, kind_title, make_editable, notebook_to_html, template_path
+from .document import (KINDS, finish_html, heading_html, kind_title, make_editable, notebook_to_html,
+                                              report_title, template_path)
 from .sections import resolve_organisation
 
 # %% auto #0
@@ -181,14 +182,6 @@ def _render_all(jobs, n_jobs: int, target: Path, cfg: StudyConfig, formats, kern
     return written, failures
 
 # %% ../../notebooks/93_report_render.ipynb #9a07a24a
-def _title(kind: str, name: str, study: str, L: Lang) -> str:
-    if kind == "organisation":
-        return L.t(f"Webcare-rapportage {name} — studie {study}", f"Webcare report {name} — study {study}")
-    if kind == "portfolio":
-        return L.t(f"Webcarestrategie {name} — portfolio", f"Webcare strategy {name} — portfolio")
-    return L.t(f"Benchmarkrapport webcare — studie {study}", f"Webcare benchmark report — study {study}")
-
-
 def _org_job(kind: str, org: str, fpath: Path, ppath: Path, target: Path, cfg: StudyConfig, cfg_path: str, lang: str,
              run_dir: Path | None, exports: bool) -> Job:
     base = target / fpath.stem  # the findings file's name is the organisation's unique slug
@@ -198,7 +191,7 @@ def _org_job(kind: str, org: str, fpath: Path, ppath: Path, target: Path, cfg: S
               "config_path": str(Path(cfg_path).resolve()), "lang": lang, "run_dir": str(run_dir or ""),
               "exports_dir": str(base.resolve()) + "_files" if exports else "",
               "sidecar_prefix": str(base.resolve()) if sides else ""}
-    return Job(kind, org, params, base, _title(kind, org, cfg.study, Lang(lang)), lang, sides)
+    return Job(kind, org, params, base, report_title(kind, org, cfg.study, Lang(lang)), lang, sides)
 
 
 def render_study(study: str | Path, kind: str = "organisation", lang: str = "", organisation: str | None = None,
@@ -224,7 +217,7 @@ def render_study(study: str | Path, kind: str = "organisation", lang: str = "", 
             base = target / "benchmark"
             jobs = [Job(kind, cfg.study, {"run_dir": str(run.resolve()), "config_path": str(cfg.source_path or ""), "lang": lang,
                                           "exports_dir": str(base) + "_files" if exports else ""},
-                        base, _title(kind, "", cfg.study, Lang(lang)), lang)]
+                        base, report_title(kind, "", cfg.study, Lang(lang)), lang)]
         else:
             orgs = [resolve_organisation(organisation, found, run / "findings")] if one else sorted(found)
             jobs = [_org_job(kind, o, found[o], run / "policy" / found[o].name, target, cfg, cfg.source_path, lang, run.resolve(),

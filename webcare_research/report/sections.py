@@ -25,8 +25,9 @@ from ..benchmark.study import read_findings
 from ..measures.basic import DEFINITIONS
 from ..measures.definitions import definitions_table
 from ..policy.recommendations import TARGETS, channel_norms, period_label, policy_sections, read_policy
-from .document import (cover_html, export_table, figure_html, heading_html, html_table, note_html,
-                                              paragraphs_html, png_html, toc_marker)
+from .document import (cover_html, export_table, figure_html, heading_html, html_table, league_rows,
+                                              note_html, paragraphs_html, png_html, report_date, report_title, spike_rows,
+                                              toc_marker)
 from .plots import benchmark_plot, chv_bars, km_figure, unanswered_heatmap, volume_heatmap
 
 # %% auto #0
@@ -66,8 +67,7 @@ class ReportContext:
 
     @property
     def title(self) -> str:
-        return self.L.t(f"Webcare-rapportage {self.organisation or 'alle organisaties'} — studie {self.study}",
-                        f"Webcare report {self.organisation or 'all organisations'} — study {self.study}")
+        return report_title("organisation", self.organisation, self.study, self.L)
 
     def export(self, name: str, suffix: str = ".png") -> Path | None:
         "Where an exported figure goes (None: no exports)."
@@ -180,18 +180,11 @@ def cover_section(ctx: ReportContext, kind: str = "organisation") -> str:
         facts.append((L.t("Norm eerste reactie", "First-response norm"), L.minutes(f["norm_min"])))
         facts.append((L.t("Vergeleken met", "Compared with"),
                       L.t(f"{f.get('n_orgs', 1) - 1} andere organisaties", f"{f.get('n_orgs', 1) - 1} other organisations")))
-    facts.append((L.t("Datum", "Date"), L.date(_report_date(ctx))))
+    facts.append((L.t("Datum", "Date"), L.date(report_date())))
     note = L.t("Alle cijfers komen uit de uitvoerbestanden van de studie; privépersonen zijn gepseudonimiseerd.",
                "Every number comes from the study's output files; private persons are pseudonymised.")
     sub = L.t(f"Studie {ctx.study}", f"Study {ctx.study}")
     return cover_html(kind, ctx.organisation, sub, facts, L, note) + toc_marker()
-
-
-def _report_date(ctx: ReportContext):
-    "The date on the cover: today, or $SOURCE_DATE_EPOCH when set (reproducible builds: same input, same page)."
-    import os
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return pd.Timestamp(int(epoch), unit="s") if epoch and epoch.isdigit() else pd.Timestamp("today")
 
 
 def kpi_html(ctx: ReportContext) -> str:
@@ -335,12 +328,7 @@ def spikes_section(ctx: ReportContext) -> str:
     if s is None or s.empty:
         return head + note_html(L.t("Geen pieken gevonden in de waarnemingsperiode (of de studie is niet met `webcare run` gemaakt).",
                                     "No spikes found in the observation period (or the study was not made with `webcare run`)."))
-    t = pd.DataFrame({L.t("schaal", "scale"): s["scale"].map({"day": L.t("dag", "day"), "hour": L.t("uur", "hour")}),
-                      L.t("begin", "start"): s["start"].astype(str).str[:16], L.t("inkomend", "inbound"): s["inbound"],
-                      L.t("normaal", "usual"): s["baseline"], L.t("factor", "ratio"): s["ratio"].round(1),
-                      L.t("respons", "response"): [L.pct(x) for x in s["response_rate"]],
-                      L.t("mediane eerste reactie", "median first reply"): [L.minutes(x) for x in s["frt_median_min"]],
-                      L.t("voorbeeld", "example"): s["examples"].fillna("").str.split(" | ", regex=False).str[0].str[:160]})
+    t = spike_rows(s, L, example=True)
     export_table(t, ctx.exports, "spikes")
     return head + html_table(t.head(12), L)
 
@@ -449,7 +437,7 @@ def peers_section(ctx: ReportContext) -> str:
             m = league[league["measure"] == measure].sort_values(["insufficient", "rank", "value"])
             if m.empty:
                 continue
-            t = _league_rows(m.assign(organisation=m["organisation"].map(lambda o: names.get(o, o))), fmt, L)
+            t = league_rows(m.assign(organisation=m["organisation"].map(lambda o: names.get(o, o))), fmt, L)
             out.append(heading_html(label, 4) + html_table(t, L, highlight=(m["organisation"] == ctx.organisation).tolist()))
     else:  # not a `webcare run` folder: the findings' own comparison (intervals; ranks by point estimate)
         ci = lambda lo, hi, fmt: [f"{fmt(a)}–{fmt(z) if z != float('inf') else '∞'}" for a, z in zip(b[lo], b[hi])]
@@ -463,17 +451,6 @@ def peers_section(ctx: ReportContext) -> str:
                               [f"{a} / {s} / {n}" for a, s, n in zip(b["rank_response_rate"], b["rank_speed"], b["rank_service_level"])]})
         out.append(html_table(t, L, highlight=b["focus"].tolist()))
     return "".join(out)
-
-
-def _league_rows(m: pd.DataFrame, fmt, L: Lang) -> pd.DataFrame:
-    "A league table for display: organisation, n, value, CI, rank with its interval or 'too few messages'."
-    rank = [L.t(f"te weinig berichten (n={int(n)})", f"too few messages (n={int(n)})") if ins else
-            (f"{int(r)}" + (f" ({int(lo)}–{int(hi)})" if pd.notna(lo) else "")) if pd.notna(r) else "–"
-            for ins, r, lo, hi, n in zip(m["insufficient"], m["rank"], m["rank_low"], m["rank_high"], m["n"])]
-    return pd.DataFrame({L.t("organisatie", "organisation"): m["organisation"].to_numpy(), "n": m["n"].to_numpy(),
-                         L.t("waarde", "value"): [fmt(v) for v in m["value"]],
-                         L.t("95%-BI", "95% CI"): [f"{fmt(a)}–{fmt(z)}" for a, z in zip(m["ci_low"], m["ci_high"])],
-                         L.t("rang (bereik)", "rank (range)"): rank})
 
 
 def kpi_proposals(ctx: ReportContext) -> pd.DataFrame:
