@@ -216,7 +216,7 @@ nav.toc a { color: #1c2833; text-decoration: none; border-bottom: 1px dotted var
 @media print {
   main { max-width: none; padding: 0; }
   h2 { break-before: page; } .cover + nav.toc h2, h2.keep { break-before: auto; }
-  h1, h2, h3, h4 { break-after: avoid; } p.intro { break-before: avoid; }
+  h1, h2, h3, h4 { break-after: avoid; } p.intro { break-before: avoid; break-after: avoid; }
   table, figure, .kpis, .student, .cover, li { break-inside: avoid; }
   thead { display: table-header-group; } tr { break-inside: avoid; }
   .cover { break-after: page; } nav.toc { break-after: page; }
