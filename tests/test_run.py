@@ -70,6 +70,30 @@ def test_changing_a_benchmark_setting_reruns_only_the_benchmark(study, tmp_path)
     assert b.loc[b["n"] < 2000, "rank"].isna().all()  # below min_n: never ranked
 
 
+def test_a_comparison_period_gives_trends_and_loses_no_message(study):
+    "period + comparison in study.yml: conversations split by their first day, trends.csv with intervals and tests."
+    cfg = yaml.safe_load((study / "study.yml").read_text())
+    cfg["period"] = {"start": "2026-01-12", "end": "2026-01-18", "comparison": {"start": "2026-01-05", "end": "2026-01-11"}}
+    (study / "study.yml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+    r = webcare("run", study / "study.yml")
+    assert r.returncode == 0, r.stderr
+    out = study / "reports" / "demo"
+    s = json.loads((out / "data" / "ingest_summary.json").read_text())
+    sp = s["study_period"]
+    assert sp["study"]["messages"] + sp["comparison"]["messages"] + sp["outside"]["messages"] == s["ingested"]
+    assert len(pd.read_parquet(out / "data" / "mentions.parquet")) == sp["study"]["messages"]
+    assert len(pd.read_parquet(out / "data" / "comparison" / "threads.parquet")) == sp["comparison"]["inbound"]
+    t = pd.read_csv(out / "trends.csv")
+    assert set(t["measure"]) == {"response_rate", "evening_weekend_response_rate", "frt_median_min", "frt_p90_min",
+                                 "answered_within_norm"}
+    ok = t[t["ci_low"].notna()]
+    assert (ok["ci_low"] <= ok["change"] + 1e-9).all() and (ok["change"] <= ok["ci_high"] + 1e-9).all()
+    assert (t["change"] - (t["value"] - t["value_comparison"])).abs().max() < 1e-9
+    assert set(t["direction"]) <= {"better", "worse", "no clear change"}
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["stages"]["ingest"]["ran"]
+
+
 def test_missing_corpus_is_one_clear_error(tmp_path):
     (tmp_path / "study.yml").write_text("name: x\ncorpora:\n  - path: raw/nope.csv\n")
     r = webcare("run", tmp_path / "study.yml")

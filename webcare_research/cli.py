@@ -120,7 +120,7 @@ def init(folder: Path = typer.Argument(Path("."), help="Folder for the new study
          name: Optional[str] = typer.Option(None, "--name", help="Study name (default: the folder's name)"),
          force: bool = typer.Option(False, "--force", help="Overwrite an existing study.yml")):
     "Write a fully commented study.yml and a private random salt (.webcare-secrets.yml) for a new study."
-    from webcare_research.study.config import init_study
+    from webcare_research.study.init import init_study
     study, secret = init_study(folder, name=name, force=force)
     typer.echo(f"{study}\n{secret}  (the pseudonymisation salt: keep it private, keep it out of version control)")
 

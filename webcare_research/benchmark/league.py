@@ -22,7 +22,7 @@ from ..measures.survival import horizon_label, km_table, observation_end, surviv
 
 # %% auto #0
 __all__ = ['LEAGUE_MEASURES', 'LEAGUE_COLUMNS', 'BCA_MAX_N', 'REDIRECTS', 'TEST_COLUMNS', 'TESTED', 'league_table',
-           'difference_tests']
+           'pair_rate_test', 'difference_tests']
 
 # %% ../../notebooks/82_benchmark_league.ipynb #b558da10
 LEAGUE_MEASURES: dict[str, str] = {  # measure -> direction (is higher better?)
@@ -195,6 +195,18 @@ def _cliffs_delta(a: np.ndarray, b: np.ndarray) -> float:
     return float(2 * u / (len(a) * len(b)) - 1)
 
 
+def pair_rate_test(k1: int, n1: int, k2: int, n2: int) -> tuple[float, float, str]:
+    "(statistic, p, test name) for two proportions k1/n1 and k2/n2: Fisher exact when an expected count is below 5."
+    tab = np.array([[k1, n1 - k1], [k2, n2 - k2]])
+    if (tab.sum(axis=0) == 0).any():
+        return np.nan, 1.0, "no variation"
+    if stats.contingency.expected_freq(tab).min() < 5:
+        stat, p = stats.fisher_exact(tab)
+        return float(stat), float(p), "Fisher exact"
+    stat, p, _, _ = stats.chi2_contingency(tab)
+    return float(stat), float(p), "chi-square (Yates)"
+
+
 def _rate_tests(measure: str, counts: dict[str, tuple[int, int]]) -> list[dict]:
     orgs = sorted(counts)
     table = np.array([[counts[o][0], counts[o][1] - counts[o][0]] for o in orgs])
@@ -204,15 +216,7 @@ def _rate_tests(measure: str, counts: dict[str, tuple[int, int]]) -> list[dict]:
         rows.append({"measure": measure, "organisation_a": "(all)", "organisation_b": "", "test": f"chi-square ({dof} df)",
                      "statistic": chi2, "p_value": p, "effect_size": np.nan, "effect": ""})
     for a, b in itertools.combinations(orgs, 2):
-        tab = np.array([[counts[a][0], counts[a][1] - counts[a][0]], [counts[b][0], counts[b][1] - counts[b][0]]])
-        if (tab.sum(axis=0) == 0).any():
-            stat, p, name = np.nan, 1.0, "no variation"
-        elif stats.contingency.expected_freq(tab).min() < 5:
-            stat, p = stats.fisher_exact(tab)
-            name = "Fisher exact"
-        else:
-            stat, p, _, _ = stats.chi2_contingency(tab)
-            name = "chi-square (Yates)"
+        stat, p, name = pair_rate_test(counts[a][0], counts[a][1], counts[b][0], counts[b][1])
         rows.append({"measure": measure, "organisation_a": a, "organisation_b": b, "test": name, "statistic": stat,
                      "p_value": p, "effect_size": counts[a][0] / counts[a][1] - counts[b][0] / counts[b][1],
                      "effect": "difference in rate (a - b)"})

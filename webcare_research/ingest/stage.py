@@ -31,6 +31,7 @@ from ..mentions.privacy import EMAIL_RE, PHONE_RE, handle_replacer, pseudonyms, 
 from ..mentions.schema import CHANNELS, MENTION_COLUMNS, PRIVATE_CHANNELS, ROLES, coerce_mentions, mention_schema_for
 from ..core.signals import extract_agent
 from ..threads.build import build_threads, org_handles
+from .period import has_period, split_period
 
 # %% auto #0
 __all__ = ['ADAPTER_MODULES', 'REQUIRED_COLUMNS', 'RELEASE_ROWS', 'MARKER', 'MissingColumnsError', 'load_adapters', 'to_utc',
@@ -537,10 +538,19 @@ def ingest(inputs: list[str | Path], out_dir: str | Path, fmt: str | None = None
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).unlink(missing_ok=True)  # from here until the end the folder is incomplete, and says so
-    write_parquet(res.mentions, out / "mentions.parquet")
-    write_parquet(res.threads, out / "threads.parquet")
+    cfg = config or StudyConfig()
+    parts = {"study": (res.mentions, res.threads)}
+    if has_period(cfg):  # `period:` in study.yml: the study period here, the comparison period in comparison/
+        parts, res.summary["study_period"] = split_period(res.mentions, res.threads, cfg)
+    if "comparison" not in parts:  # a comparison period taken out of study.yml: its old tables go too
+        for f in ("mentions.parquet", "threads.parquet"):
+            (out / "comparison" / f).unlink(missing_ok=True)
+    for which, (mentions, threads) in parts.items():
+        folder = out if which == "study" else out / which
+        write_parquet(mentions, folder / "mentions.parquet")
+        write_parquet(threads, folder / "threads.parquet")
     write_parquet(res.quarantine, out / "quarantine.parquet")
     # the run's decisions beside its counts: config hash, salt source (never the salt) and every default that was used
-    write_json(out / MARKER, {**res.summary, "provenance": (config or StudyConfig()).provenance(),
+    write_json(out / MARKER, {**res.summary, "provenance": cfg.provenance(),
                               "quarantine_raw": "kept as written" if keep_raw_quarantine else "redacted"})
     return res.summary

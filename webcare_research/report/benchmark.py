@@ -28,9 +28,9 @@ from .document import (cover_html, export_table, figure_html, heading_html, html
                                               toc_marker)
 
 # %% auto #0
-__all__ = ['MEASURE_LABELS', 'COMPONENT_LABELS', 'BenchmarkContext', 'load_benchmark', 'cover_section', 'key_findings',
-           'summary_section', 'forest_figure', 'league_section', 'index_section', 'sector_section', 'tests_section',
-           'trends_section', 'spikes_section', 'methods_section']
+__all__ = ['MEASURE_LABELS', 'COMPONENT_LABELS', 'TREND_SHOWN', 'VERDICT_COLOURS', 'BenchmarkContext', 'load_benchmark',
+           'cover_section', 'key_findings', 'summary_section', 'forest_figure', 'league_section', 'index_section',
+           'sector_section', 'tests_section', 'trend_figure', 'trends_section', 'spikes_section', 'methods_section']
 
 # %% ../../notebooks/94_report_benchmark.ipynb #715e791a
 MEASURE_LABELS = {  # measure -> (nl, en, kind of number)
@@ -62,6 +62,7 @@ class BenchmarkContext:
     ingest: dict = field(default_factory=dict)
     lang: str = "nl"
     exports: Path | None = None
+    trends: pd.DataFrame | None = None  # trends.csv: only when study.yml names a comparison period
 
     @property
     def L(self) -> Lang:
@@ -70,6 +71,15 @@ class BenchmarkContext:
     @property
     def title(self) -> str:
         return report_title("benchmark", "", self.study, self.L)
+
+    def change(self, measure: str, x, unit: bool = True) -> str:
+        "A change in a measure's own unit: percentage points ('+2,3 pt') for shares, minutes for times."
+        L, kind = self.L, MEASURE_LABELS.get(measure, ("", "", "num"))[2]
+        if kind == "pct":
+            return L.signed(100 * x, 1) + (" pt" if unit else "")
+        if kind == "min":
+            return ("+" if x > 0 else "−" if x < 0 else "±") + L.minutes(abs(x)) if pd.notna(x) else L.na
+        return L.signed(x)
 
     def label(self, measure: str) -> str:
         nl, en, _ = MEASURE_LABELS.get(measure, (measure, measure, "num"))
@@ -96,16 +106,22 @@ def load_benchmark(run_dir: str | Path, config_path: str = "", lang: str = "", e
     read_json = lambda p: json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}
     return BenchmarkContext(cfg.study, cfg, run, read_table(run / "benchmark.csv"), read_table(run / "tests.csv"),
                             read_table(run / "index.csv"), read_table(run / "spikes.csv"), read_json(run / "manifest.json"),
-                            read_json(run / "data" / "ingest_summary.json"), lang, Path(exports_dir) if exports_dir else None)
+                            read_json(run / "data" / "ingest_summary.json"), lang, Path(exports_dir) if exports_dir else None,
+                            read_table(run / "trends.csv") if (run / "trends.csv").exists() else None)
 
 # %% ../../notebooks/94_report_benchmark.ipynb #c57d6c35
 def cover_section(b: BenchmarkContext) -> str:
     "Cover (study, period, organisations, messages, date) and the table of contents."
     L = b.L
     facts = [(L.t("Studie", "Study"), b.study)]
-    period = b.ingest.get("period") or []
-    if len(period) == 2 and period[0]:
+    sp, period = b.ingest.get("study_period") or {}, b.ingest.get("period") or []
+    if (sp.get("study") or {}).get("start") and sp["study"].get("end"):
+        facts.append((L.t("Periode", "Period"), f"{L.date(sp['study']['start'])} – {L.date(sp['study']['end'])}"))
+    elif len(period) == 2 and period[0]:
         facts.append((L.t("Periode", "Period"), f"{L.date(period[0])} – {L.date(period[1])}"))
+    if sp.get("comparison"):
+        facts.append((L.t("Vergeleken met", "Compared with"),
+                      f"{L.date(sp['comparison']['start'])} – {L.date(sp['comparison']['end'])}"))
     orgs = b.league["organisation"].nunique()
     facts += [(L.t("Organisaties", "Organisations"), L.num(orgs)),
               (L.t("Inkomende berichten", "Inbound messages"), L.num(b.ingest.get("inbound_messages", 0))),
@@ -157,6 +173,25 @@ def key_findings(b: BenchmarkContext) -> list[str]:
                        f"{L.num(s['ratio'], 1)} keer het normale aantal; daarvan kreeg {L.pct(s['response_rate'])} een reactie.",
                        f"The biggest spike: {s['organisation']} received {L.num(s['inbound'])} messages on {L.date(s['start'])}, "
                        f"{L.num(s['ratio'], 1)} times the usual number; {L.pct(s['response_rate'])} of them got a reply."))
+    if b.trends is not None and len(b.trends):
+        t = b.trends[b.trends["measure"].isin(["response_rate", "frt_median_min"]) & ~b.trends["insufficient"].astype(bool)]
+        sig = t[t["significant"].astype(bool)]
+        if len(sig):
+            r = sig.assign(size=sig["change"].abs() / sig["value_comparison"].abs().clip(lower=1e-9)).sort_values(
+                "size", ascending=False).iloc[0]
+            fmt = b.fmt(r["measure"])
+            word = {"better": L.t("verbeterde", "improved"), "worse": L.t("verslechterde", "worsened")}[r["direction"]]
+            out.append(L.t(f"Sinds de vergelijkingsperiode {word} {r['organisation']} het meest: {b.label(r['measure'])} van "
+                           f"{fmt(r['value_comparison'])} naar {fmt(r['value'])} (verandering {b.change(r['measure'], r['change'])}, "
+                           f"95%-BI {b.change(r['measure'], r['ci_low'])} … {b.change(r['measure'], r['ci_high'])}); "
+                           f"{len(sig)} van de {len(t)} veranderingen in respons en snelheid zijn significant.",
+                           f"Since the comparison period {r['organisation']} {word} most: {b.label(r['measure'])} from "
+                           f"{fmt(r['value_comparison'])} to {fmt(r['value'])} (change {b.change(r['measure'], r['change'])}, "
+                           f"95% CI {b.change(r['measure'], r['ci_low'])} … {b.change(r['measure'], r['ci_high'])}); "
+                           f"{len(sig)} of the {len(t)} changes in response and speed are significant."))
+        else:
+            out.append(L.t(f"Geen van de {len(t)} veranderingen in respons en snelheid sinds de vergelijkingsperiode is significant.",
+                           f"None of the {len(t)} changes in response and speed since the comparison period is significant."))
     return out
 
 
@@ -202,8 +237,8 @@ def league_section(b: BenchmarkContext) -> str:
         m = m.sort_values(["insufficient", "rank", "value"], na_position="last")
         t = league_rows(m, fmt, L, sector=True)
         export_table(t, b.exports, f"league_{measure}")
-        out.append(heading_html(b.label(measure).capitalize(), 3))
-        out.append(figure_html(forest_figure(m, b.label(measure), fmt, L), b.label(measure).capitalize(),
+        out.append(heading_html(_cap(b.label(measure)), 3))
+        out.append(figure_html(forest_figure(m, b.label(measure), fmt, L), _cap(b.label(measure)),
                                export=b.export(f"league_{measure}")))
         out.append(html_table(t, L))
     return "".join(out)
@@ -290,7 +325,7 @@ def tests_section(b: BenchmarkContext) -> str:
         if len(pairs):
             sents.append(L.t(f"{len(pairs) - len(sigp)} van de {len(pairs)} paren verschillen niet significant.",
                              f"{len(pairs) - len(sigp)} of the {len(pairs)} pairs do not differ significantly."))
-        out.append(heading_html(b.label(measure).capitalize(), 4) + paragraphs_html(sents))
+        out.append(heading_html(_cap(b.label(measure)), 4) + paragraphs_html(sents))
     return "".join(out)
 
 
@@ -298,13 +333,91 @@ def _p(p: float, L: Lang) -> str:
     return "< " + L.t("0,001", "0.001") if p < 0.001 else "= " + L.num(p, 3)
 
 
+def _cap(s: str) -> str:
+    "First letter upper case, the rest as written (str.capitalize would write 'kaplan-meier')."
+    return s[:1].upper() + s[1:]
+
+
+TREND_SHOWN = ("response_rate", "frt_median_min", "answered_within_norm", "evening_weekend_response_rate", "frt_p90_min")
+VERDICT_COLOURS = {"better": "#1e8449", "worse": "#c0392b", "no clear change": "#7f8c8d"}
+
+
+def trend_figure(t: pd.DataFrame, label: str, L: Lang, points: bool = False) -> Figure:
+    """Change per organisation (now − comparison period) with its 95% CI: green better, red worse, grey no clear change;
+    `points`: a share, drawn in percentage points."""
+    t = t.sort_values("change", na_position="first")
+    if points:
+        t = t.assign(**{c: 100 * t[c] for c in ("change", "ci_low", "ci_high")})
+    fig = Figure(figsize=(8.5, 0.32 * len(t) + 1.3))
+    ax = fig.subplots()
+    for i, r in enumerate(t.itertuples()):
+        if pd.isna(r.change):
+            continue
+        c = VERDICT_COLOURS.get(r.direction, "#7f8c8d")
+        lo, hi = r.change - r.ci_low if pd.notna(r.ci_low) else 0, r.ci_high - r.change if pd.notna(r.ci_high) else 0
+        ax.errorbar(r.change, i, xerr=[[max(lo, 0)], [max(hi, 0)]], fmt="o", color=c, mfc="white" if r.insufficient else c,
+                    capsize=2, ms=5)
+    ax.axvline(0, color="#34495e", lw=.8)
+    ax.set_yticks(np.arange(len(t)), [str(o) + (" *" if s else "") for o, s in zip(t["organisation"], t["insufficient"])],
+                  fontsize=8)
+    unit = L.t(" (procentpunt)", " (percentage points)") if points else ""
+    ax.set_xlabel(L.t(f"verandering in {label}{unit}, nu − vergelijkingsperiode", f"change in {label}{unit}, now − comparison period"))
+    ax.grid(True, axis="x", alpha=.3)
+    ax.set_title(L.t("95%-BI; groen beter, rood slechter, grijs geen duidelijke verandering; * = te weinig berichten",
+                     "95% CI; green better, red worse, grey no clear change; * = too few messages"), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
 def trends_section(b: BenchmarkContext) -> str:
+    "The change since the comparison period per organisation and measure, with its interval and a Holm-adjusted test."
     L = b.L
-    return heading_html(L.t("Trends", "Trends")) + note_html(L.t(
-        "De studie noemt geen vergelijkingsperiode, dus er zijn geen trends te tonen; voeg in study.yml een periode met "
-        "vergelijkingsperiode toe om de verandering per organisatie met betrouwbaarheidsinterval te zien.",
-        "The study names no comparison period, so there are no trends to show; add a period with a comparison period to "
-        "study.yml to see the change per organisation with its confidence interval."))
+    if b.trends is None or b.trends.empty:
+        return heading_html(L.t("Trends", "Trends")) + note_html(L.t(
+            "De studie noemt geen vergelijkingsperiode, dus er zijn geen trends te tonen; voeg in study.yml "
+            "`period: {start, end, comparison: {start, end}}` toe om de verandering per organisatie met "
+            "betrouwbaarheidsinterval te zien.",
+            "The study names no comparison period, so there are no trends to show; add `period: {start, end, comparison: "
+            "{start, end}}` to study.yml to see the change per organisation with its confidence interval."))
+    sp = (b.ingest.get("study_period") or {}).get("comparison") or {}
+    when = f" ({L.date(sp['start'])} – {L.date(sp['end'])})" if sp.get("start") else ""
+    out = [heading_html(L.t("Trends", "Trends"), intro=L.t(
+        f"Verandering per organisatie ten opzichte van de vergelijkingsperiode{when}, met 95%-betrouwbaarheidsinterval. "
+        "Een verandering telt als het interval de nul uitsluit en de toets (Holm-gecorrigeerd over de organisaties) "
+        "significant is; organisaties met te weinig berichten in een van beide perioden worden getoond, niet beoordeeld.",
+        f"Change per organisation against the comparison period{when}, with its 95% confidence interval. A change counts "
+        "when the interval excludes zero and the test (Holm-adjusted across organisations) is significant; organisations "
+        "with too few messages in either period are shown, not judged."))]
+    for measure in TREND_SHOWN:
+        t = b.trends[b.trends["measure"] == measure]
+        if t.empty or t["change"].isna().all():
+            continue
+        fmt, label = b.fmt(measure), b.label(measure)
+        words = {"better": L.t("beter", "better"), "worse": L.t("slechter", "worse"),
+                 "no clear change": L.t("geen duidelijke verandering", "no clear change")}
+        sig = t[t["significant"].astype(bool)]
+        sents = [L.t(f"{len(sig[sig['direction'] == 'better'])} organisaties werden significant beter, "
+                     f"{len(sig[sig['direction'] == 'worse'])} significant slechter, {len(t) - len(sig)} veranderden niet "
+                     "aantoonbaar.",
+                     f"{len(sig[sig['direction'] == 'better'])} organisations got significantly better, "
+                     f"{len(sig[sig['direction'] == 'worse'])} significantly worse, {len(t) - len(sig)} did not "
+                     "demonstrably change.")]
+        rows = pd.DataFrame({
+            L.t("Organisatie", "Organisation"): t["organisation"].astype(str),
+            L.t("Vergelijkingsperiode", "Comparison period"): [fmt(v) for v in t["value_comparison"]],
+            L.t("Nu", "Now"): [fmt(v) for v in t["value"]],
+            L.t("Verandering (95%-BI)", "Change (95% CI)"): [
+                f"{b.change(measure, r.change)} ({b.change(measure, r.ci_low, False)} … {b.change(measure, r.ci_high)})"
+                for r in t.itertuples()],
+            "n": [f"{L.num(r.n_comparison)} → {L.num(r.n)}" for r in t.itertuples()],
+            L.t("Oordeel", "Verdict"): [L.t("te weinig berichten", "too few messages") if r.insufficient
+                                       else words.get(r.direction, r.direction) for r in t.itertuples()]})
+        export_table(rows, b.exports, f"trend_{measure}")
+        out.append(heading_html(_cap(label), 3) + paragraphs_html(sents))
+        points = MEASURE_LABELS.get(measure, ("", "", ""))[2] == "pct"
+        out.append(figure_html(trend_figure(t, label, L, points), _cap(label), export=b.export(f"trend_{measure}")))
+        out.append(html_table(rows, L))
+    return "".join(out)
 
 
 def spikes_section(b: BenchmarkContext) -> str:

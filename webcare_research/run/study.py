@@ -32,6 +32,7 @@ from ..benchmark.study import findings_index, study_findings
 from ..benchmark.league import difference_tests, league_table
 from ..benchmark.index import index_sensitivity_figure, webcare_index
 from ..benchmark.spikes import spikes
+from ..benchmark.trends import trend_table
 from ..policy.recommendations import study_policy
 
 # %% auto #0
@@ -151,7 +152,7 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
     clock = part("country", "timezone", "opening_hours", "response_norm_minutes", "norms")
     keys = {"ingest": _sha(__version__, [(str(f["path"].relative_to(cfg.study_dir)) if f["path"].is_relative_to(cfg.study_dir)
                                          else str(f["path"]), f["sha256"], f["format"]) for f in inputs],
-                           part("organisations", "channels", "country", "timezone", "mapping", "pseudonymise"), salt_fp)}
+                           part("organisations", "channels", "country", "timezone", "mapping", "pseudonymise", "period"), salt_fp)}
     keys["enrich"] = _sha(keys["ingest"], part("language"), STAGE_VERSION)
     keys["quality"] = _sha(keys["enrich"], STAGE_VERSION)
     keys["topics"] = _sha(keys["enrich"], part("language", "organisations"), cfg.benchmark.seed, STAGE_VERSION,
@@ -207,6 +208,11 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
         if fig is not None:
             fig.savefig(out / "index_sensitivity.png", dpi=110, metadata={"Software": None})
         write_table(spikes(threads, cfg, mentions), out / "spikes.csv")
+        before = data / "comparison" / "threads.parquet"
+        if before.exists():  # `period.comparison` in study.yml: the change since then, per organisation and measure
+            write_table(trend_table(threads, read_parquet(before), cfg), out / "trends.csv")
+        else:
+            (out / "trends.csv").unlink(missing_ok=True)
 
     run = {"ingest": stage_ingest, "enrich": stage_enrich, "quality": stage_quality, "topics": stage_topics,
            "measures": stage_measures, "findings": stage_findings, "policy": stage_policy,

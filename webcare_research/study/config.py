@@ -26,8 +26,8 @@ from ..core.errors import ConfigError
 # %% auto #0
 __all__ = ['WEEKDAYS', 'DEFAULT_TZ', 'DEFAULT_SALT', 'SECRETS_FILE', 'COUNTRY_TIMEZONES', 'DEFAULT_OPENING_HOURS',
            'INDEX_WEIGHTS', 'NOTES', 'project_root', 'data_dir', 'norm_handle', 'Organisation', 'OpeningHours', 'Norms',
-           'Targets', 'Corpus', 'BenchmarkSettings', 'ReportSettings', 'IndexSettings', 'StudyConfig', 'load_config',
-           'defaults_note', 'study_template', 'init_study', 'business_minutes']
+           'Targets', 'Comparison', 'Period', 'Corpus', 'BenchmarkSettings', 'ReportSettings', 'IndexSettings',
+           'StudyConfig', 'load_config', 'defaults_note', 'business_minutes']
 
 # %% ../../notebooks/06_study_config.ipynb #b02904d2
 def project_root() -> Path:
@@ -147,6 +147,47 @@ class Targets(_Strict):
     service_level: float = Field(0.80, gt=0, le=1, description="Share answered within the channel's norm")
 
 
+class Comparison(_Strict):
+    "The period a study's period is compared with (dates in the study's time zone, both days included)."
+    start: dt.date | None = Field(None, description="First day", examples=["2025-10-01"])
+    end: dt.date | None = Field(None, description="Last day", examples=["2025-12-31"])
+
+
+class Period(_Strict):
+    """The study period and an optional comparison period: conversations are assigned by the day (study time zone) of
+    their first message; those outside both are counted, not analysed. Unset: everything in the data."""
+    start: dt.date | None = Field(None, description="First day of the study period (default: the data's first)",
+                                  examples=["2026-01-01"])
+    end: dt.date | None = Field(None, description="Last day of the study period, included (default: the data's last)",
+                                examples=["2026-03-31"])
+    comparison: Comparison = Field(default_factory=Comparison, description="Comparison period for trends (both days "
+                                   "set, or neither)")
+
+    @model_validator(mode="after")
+    def _check(self):
+        c = self.comparison
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"period.start {self.start} is after period.end {self.end}")
+        if (c.start is None) != (c.end is None):
+            raise ValueError("period.comparison needs both `start` and `end` (or neither)")
+        if c.start is not None:
+            if c.start > c.end:
+                raise ValueError(f"period.comparison.start {c.start} is after its end {c.end}")
+            if (self.start is None or self.end is None):
+                raise ValueError("a comparison period needs the study period's `start` and `end` too")
+            if c.start <= self.end and self.start <= c.end:
+                raise ValueError("the comparison period overlaps the study period")
+        return self
+
+    @property
+    def has_comparison(self) -> bool:
+        return self.comparison.start is not None
+
+    def bounds(self, which: str = "study") -> tuple[dt.date | None, dt.date | None]:
+        "(first day, last day) of the study period or the comparison period."
+        return (self.start, self.end) if which == "study" else (self.comparison.start, self.comparison.end)
+
+
 class Corpus(_Strict):
     "One export to ingest (`webcare run`): a file, or a folder whose files are all read; relative to study.yml."
     path: str = Field(min_length=1, description="Export file or folder", examples=["raw/twcs.csv"])
@@ -209,6 +250,7 @@ class StudyConfig(_Strict):
     share: bool = Field(False, description="Outputs will leave the team: a real salt is then required")
     mapping: dict[str, Any] | str | None = Field(None, description="Column mapping for generic CSV/XLSX/JSONL exports "
                                                  "(a mapping, or the name of a shipped one)", examples=["coosto"])
+    period: Period = Field(default_factory=Period, description="Study period and comparison period")
     targets: Targets = Field(default_factory=Targets, description="KPI targets")
     corpora: list[Corpus] = Field(default_factory=list, description="Exports `webcare run` ingests (paths relative "
                                   "to study.yml)")
@@ -477,70 +519,6 @@ def defaults_note(cfg: StudyConfig | None) -> str | None:
         return None
     return "note: defaults in use (set them in study.yml; recorded in the manifest): " + "; ".join(
         f"{k}={v}" for k, v in used.items())
-
-# %% ../../notebooks/06_study_config.ipynb #cd370962
-def _yaml_value(v: Any) -> str:
-    return yaml.safe_dump(v, default_flow_style=True, allow_unicode=True, width=200).strip().removesuffix("...").strip()
-
-
-def study_template(model: type[BaseModel] = StudyConfig, indent: str = "") -> str:
-    "A fully commented study.yml: every key with its description, type, default and an example."
-    out = []
-    for name, f in model.model_fields.items():
-        if name in ("source_path", "salt"):
-            continue
-        ann, desc = f.annotation, f.description or ""
-        sub = [a for a in (ann, *get_args(ann)) if isinstance(a, type) and issubclass(a, BaseModel)]
-        default = None if f.is_required() else f.get_default(call_default_factory=True)
-        out.append(f"{indent}# {name}: {desc} [{_type_words(ann)}]")
-        is_list = getattr(ann, "__origin__", None) is list
-        if sub and not is_list:
-            out.append(f"{indent}{name}:")
-            out.append(study_template(sub[0], indent + "  "))
-            continue
-        if sub and is_list:  # a list of records (organisations, corpora): empty, with a commented example item
-            out.append(f"{indent}{name}: []  # for example:")
-            org = study_template(sub[0], "    ").splitlines()
-            first = next(i for i, l in enumerate(org) if not l.lstrip().startswith("#"))
-            org[first] = "  - " + org[first].lstrip()
-            out.extend(f"{indent}#{l}" for l in org)
-            continue
-        example = f.examples[0] if f.examples else None
-        value = example if f.is_required() else default
-        line = f"{indent}{name}: {_yaml_value(value)}"
-        if f.is_required():
-            line += "  # required"
-        elif example is not None and example != default and name != "opening_hours":
-            line += f"  # e.g. {_yaml_value(example)}"
-        out.append(line)
-    return "\n".join(out)
-
-
-def init_study(folder: str | Path, name: str | None = None, force: bool = False) -> tuple[Path, Path]:
-    "Write `folder/study.yml` (documented) and `folder/.webcare-secrets.yml` (a random salt); returns both paths."
-    import secrets
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    study, secret = folder / "study.yml", folder / SECRETS_FILE
-    if study.exists() and not force:
-        raise ConfigError(f"{study} exists already", hint="use --force to overwrite it, or another folder")
-    name = name or (folder.resolve().name or "study")
-    text = ("# study.yml — one webcare study. Loaded with yaml.safe_load: plain data, never code.\n"
-            "# Every key is optional; an unknown key is an error. Paths are relative to this file.\n"
-            "# The pseudonymisation salt lives in .webcare-secrets.yml beside this file (keep it out of version "
-            "control).\n\n" + study_template().replace("name: study", f"name: {_yaml_value(name)}", 1) + "\n")
-    opening = ("# opening_hours: staffed hours per weekday (a day left out is closed); remove to leave business-hours "
-               "figures out\nopening_hours: {" + ", ".join(f"{d}: '{v}'" for d, v in DEFAULT_OPENING_HOURS.items()) + "}\n")
-    text = re.sub(r"# opening_hours:.*\nopening_hours:\n(?:  .*\n)+", opening, text)
-    tmp = study.with_name(study.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(study)
-    if not secret.exists():
-        secret.write_text("# Private pseudonymisation key of this study: keep it secret and keep it; a new salt gives "
-                          "new pseudonyms.\nsalt: " + secrets.token_hex(32) + "\n", encoding="utf-8")
-        os.chmod(secret, 0o600)
-    load_config(study)  # the template must load
-    return study, secret
 
 # %% ../../notebooks/06_study_config.ipynb #5ec8ee04
 import numpy as np
