@@ -87,7 +87,7 @@ def test_render_smoke(rendered):
         assert section in page, section
     assert "frt_median_min" in page and "response_rate_%" in page and "km_median_min" in page and "<table" in page
     # peers, KM curve, unanswered heatmap, volume heatmap, CHV profile: embedded PNGs with a caption as alt text
-    assert page.count("src='data:image/png;base64,") == 5 and page.count("<figcaption>") == 5
+    assert page.count("src='data:image/png;base64,") == 6 and page.count("<figcaption>") == 6  # + the content calendar
     assert "def " not in page and "report.load_context" not in page  # input cells excluded
     # nothing leaked from the kernel: no stderr output, warnings or tracebacks; no Jupyter page, no script at all
     assert "stderr" not in page and "TqdmWarning" not in page and "Traceback" not in page
@@ -150,7 +150,7 @@ def test_no_private_handles_or_names(rendered, tiny_study):
 def _context(processed, cfg, organisation, text_sample=1000):
     "A report context the way a kernel gets one: from the findings and policy files of the study folder."
     from webcare_research.benchmark.study import study_findings
-    from webcare_research.policy.recommendations import study_policy
+    from webcare_research.policy.plan import study_policy
     found = study_findings(processed, load_config(cfg), text_sample=text_sample, progress=False)
     pol = study_policy(found, Path(processed) / "policy")
     return report.load_context(found[organisation], pol[organisation], str(cfg), "demo")

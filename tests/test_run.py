@@ -45,6 +45,12 @@ def test_run_writes_every_output(study):
     ranked = b[b["rank_low"].notna()]
     assert (ranked["rank_low"] <= ranked["rank"]).all() and (ranked["rank"] <= ranked["rank_high"]).all()
     assert b.loc[b["insufficient"], "rank"].isna().all()
+    sp = pd.read_csv(out / "spikes.csv")
+    assert {"kind", "count", "negative_share", "top_topic", "top_topic_share"} <= set(sp.columns)
+    assert set(sp["kind"]) <= {"volume", "negative_share", "topic"}
+    from webcare_research.policy.recommendations import read_policy
+    recs, _ = read_policy(next((out / "policy").glob("*.json")), "en")
+    assert len(recs) and recs["evidence"].str.len().gt(0).all() and recs["rule"].notna().all()  # every one cites its figure
     m = json.loads((out / "manifest.json").read_text())
     assert m["inputs"] and all(len(i["sha256"]) == 64 for i in m["inputs"]) and m["seeds"]["benchmark"] == 42
     assert set(m["stages"]) == {"ingest", "enrich", "quality", "topics", "measures", "findings", "policy", "benchmark"} and m["config"]["config_sha256"]
@@ -68,6 +74,29 @@ def test_changing_a_benchmark_setting_reruns_only_the_benchmark(study, tmp_path)
     assert ran.strip().rstrip(")") == "benchmark", ran  # ingest, measures, findings and policy did not depend on it
     b = pd.read_csv(study / "reports" / "demo" / "benchmark.csv")
     assert b.loc[b["n"] < 2000, "rank"].isna().all()  # below min_n: never ranked
+
+
+def test_the_study_can_bring_its_own_rulebook(study):
+    "policy: {rules: own.yml}: only the policy stage runs again, and its recommendations come from the study's rules."
+    (study / "own_rules.yml").write_text(
+        "rules:\n  - id: always\n    when: 'true'\n    priority: 1\n    theme: {nl: Eigen, en: Own}\n"
+        "    finding: {nl: 'Respons {response_rate:pct}.', en: 'Response {response_rate:pct}.'}\n"
+        "    action: {nl: Doen., en: Do it.}\n", encoding="utf-8")
+    cfg = yaml.safe_load((study / "study.yml").read_text())
+    cfg["policy"] = {"rules": "own_rules.yml"}
+    (study / "study.yml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+    r = webcare("run", study / "study.yml")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split("stages run:")[1].strip().rstrip(")") == "policy"
+    from webcare_research.policy.recommendations import read_policy
+    recs, _ = read_policy(next((study / "reports" / "demo" / "policy").glob("*.json")), "en")
+    assert recs["rule"].tolist() == ["always"] and recs["finding"].iloc[0].startswith("Response ")
+    cfg["policy"] = {"rules": "missing.yml"}
+    (study / "study.yml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+    r = webcare("run", study / "study.yml")
+    assert r.returncode == 2 and "policy.rules 'missing.yml' not found" in r.stderr and "Traceback" not in r.stderr
+    del cfg["policy"]
+    (study / "study.yml").write_text(yaml.safe_dump(cfg, sort_keys=False))
 
 
 def test_a_comparison_period_gives_trends_and_loses_no_message(study):
@@ -148,3 +177,25 @@ def test_report_on_a_run_folder_uses_the_runs_findings(study, tmp_path):
     facts = json.loads((tmp_path / "rep" / "voltera_summary.json").read_text())["facts"]
     run_facts = json.loads((out / "findings" / "voltera.json").read_text())["facts"]
     assert facts == run_facts
+
+
+def test_a_corpus_can_bring_its_own_column_mapping(tmp_path):
+    "corpora[].mapping: one export read through its own mapping, the study's other exports untouched."
+    from webcare_research.adapters.formats import UnknownFormatError
+    from webcare_research.ingest.stage import ingest_frames
+    from webcare_research.study.config import StudyConfig
+    write_demo(tmp_path, n_messages=600, seed=2)
+    files = sorted((tmp_path / "instagram").rglob("*.csv"))
+    assert files
+    with pytest.raises(UnknownFormatError):
+        ingest_frames(files, config=StudyConfig())  # no mapping anywhere: the tool export is not recognised
+    res = ingest_frames(files, config=StudyConfig(), mappings={str(f): "coosto" for f in files})
+    assert len(res.mentions) > 0 and res.summary["counts_add_up"]
+    cfg = yaml.safe_load((tmp_path / "study.yml").read_text())
+    cfg.pop("mapping")
+    cfg["corpora"] = [c if c["path"] != "instagram" else {**c, "mapping": "coosto"} for c in cfg["corpora"]]
+    (tmp_path / "study.yml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+    r = webcare("run", tmp_path / "study.yml", "--only", "ingest")
+    assert r.returncode == 0, r.stderr
+    s = json.loads((tmp_path / "reports" / "demo" / "data" / "ingest_summary.json").read_text())
+    assert s["formats"].get("mapped", 0) >= 1 and s["counts_add_up"]

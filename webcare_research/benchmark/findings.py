@@ -272,7 +272,7 @@ def organisation_findings(mentions: pd.DataFrame, threads: pd.DataFrame, config:
                     channels=channel_table(t, config, window_end=end), coverage=cov, hour_of_week=how,
                     gaps=staffing_gaps(how), curves=km_curves(t, by=["channel"], window_end=end, config=config),
                     handoff=handoff, quality_profile=prof, quality=q, types=typ, sentiment=senti, notes=notes,
-                    targets=config.targets.model_dump(), norms=config.norms.model_dump(exclude_none=True),
+                    targets=config.targets.model_dump(exclude_none=True), norms=config.norms.model_dump(exclude_none=True),
                     org_messages=org_messages)
 
 

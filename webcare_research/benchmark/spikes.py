@@ -16,11 +16,13 @@ from ..mentions.privacy import display_text
 from ..measures.service import local_time
 
 # %% auto #0
-__all__ = ['SPIKE_COLUMNS', 'spikes']
+__all__ = ['SPIKE_COLUMNS', 'SPIKE_KINDS', 'spikes']
 
 # %% ../../notebooks/84_benchmark_spikes.ipynb #b7be8859
-SPIKE_COLUMNS = ["organisation", "scale", "start", "end", "inbound", "baseline", "ratio", "answered", "response_rate",
-                 "frt_median_min", "examples"]
+SPIKE_COLUMNS = ["organisation", "kind", "scale", "start", "end", "inbound", "count", "baseline", "ratio", "answered",
+                 "response_rate", "frt_median_min", "negative_share", "top_topic", "top_topic_share", "examples"]
+SPIKE_KINDS = {"volume": "more messages than usual", "negative_share": "a larger share of negative messages than usual",
+               "topic": "one topic far more common than usual"}
 
 
 def _robust_threshold(counts: np.ndarray, season: int, history: int, k: float, fallback: int, min_past: int,
@@ -47,20 +49,80 @@ def _robust_threshold(counts: np.ndarray, season: int, history: int, k: float, f
     return med, thr
 
 
-def spikes(threads: pd.DataFrame, config: StudyConfig, mentions: pd.DataFrame | None = None, k: float = 5.0,
-           min_count: int = 8, ratio: float = 3.0, weeks: int = 4, days: int = 28) -> pd.DataFrame:
-    "spikes.csv: hourly (seasonal by hour of week) and daily volume spikes per organisation, with the response in them."
+def _share_surges(hits: np.ndarray, totals: np.ndarray, days: int, min_count: int, ratio: float,
+                  p_alert: float = 1e-5, min_days: int = 7) -> tuple[np.ndarray, np.ndarray]:
+    """(alert, baseline share) per day: the day's share of `hits` against the median daily share of the previous `days`
+    days (days with at least 5 messages, at least `min_days` of them); an alert needs `min_count` hits, `ratio` times the
+    baseline share and a one-sided binomial p below `p_alert`."""
+    n = len(totals)
+    alert, base = np.zeros(n, bool), np.full(n, np.nan)
+    share = np.divide(hits, totals, out=np.full(n, np.nan), where=totals > 0)
+    for i in range(n):
+        past = share[max(0, i - days):i][totals[max(0, i - days):i] >= 5]
+        if len(past) < min_days:
+            continue
+        p0 = max(float(np.median(past)), 0.5 / max(float(np.median(totals[max(0, i - days):i])), 1.0))
+        base[i] = p0
+        if hits[i] >= min_count and share[i] >= ratio * p0 and \
+                stats.binomtest(int(hits[i]), int(totals[i]), min(p0, 1.0), alternative="greater").pvalue < p_alert:
+            alert[i] = True
+    return alert, base
+
+
+def _runs(alert: np.ndarray):
+    "(first, last) index of every run of consecutive alerts."
+    i = 0
+    while i < len(alert):
+        if alert[i]:
+            j = i
+            while j + 1 < len(alert) and alert[j + 1]:
+                j += 1
+            yield i, j
+            i = j + 1
+        else:
+            i += 1
+
+
+def spikes(threads: pd.DataFrame, config: StudyConfig, mentions: pd.DataFrame | None = None,
+           labels: pd.DataFrame | None = None, k: float = 5.0, min_count: int = 8, ratio: float = 3.0, weeks: int = 4,
+           days: int = 28, surge_ratio: float = 2.0) -> pd.DataFrame:
+    """spikes.csv: per organisation, volume spikes (hourly, seasonal by hour of week, and daily) and — with `labels`
+    (message_id, sentiment, topic_label per inbound message) — daily surges of the negative share and of one topic;
+    every alert with its window, size, baseline, the response in it, its top topic and three redacted messages."""
     t = threads[threads["organisation"].notna()].copy()
     if t.empty:
         return pd.DataFrame(columns=SPIKE_COLUMNS)
     t["organisation"] = t["organisation"].astype(str)
     t["local"] = local_time(t["created_at"], config)
+    lab = None if labels is None else labels.drop_duplicates("message_id").set_index("message_id")
+    t["_negative"] = False if lab is None or "sentiment" not in lab else \
+        t["message_id"].map(lab["sentiment"]).astype(object).eq("negative").to_numpy()
+    t["_topic"] = None if lab is None or "topic_label" not in lab else \
+        t["message_id"].map(lab["topic_label"]).astype(object).where(lambda s: s.notna(), None).to_numpy()
     texts = None if mentions is None else mentions.drop_duplicates("message_id").set_index("message_id")["text"]
     keep = [h for o in config.organisations for h in o.handles]
     rows = []
-    # hourly: the same hour of the week in the previous `weeks` weeks (the previous week of hours until there are two);
-    # daily: the previous `days` days (at least 7)
-    # `ratio` applies to hours; a day's spike is diluted by the rest of the day, so days need only half of it (min 1.5)
+
+    def add(org, kind, scale, start, end, g, count, baseline, pick=None):
+        w = g[(g["local"] >= start) & (g["local"] < end)]
+        ans = w["answered"].astype(bool)
+        top = w["_topic"].dropna().value_counts()
+        ex = ""
+        if texts is not None and len(w):
+            chosen = w if pick is None else w[pick(w)]
+            sample = texts.reindex(chosen.sort_values("created_at")["message_id"].head(3)).fillna("")
+            ex = " | ".join(display_text(sample, config.key, keep).str.slice(0, 140))
+        rows.append({"organisation": org, "kind": kind, "scale": scale, "start": start, "end": end, "inbound": len(w),
+                     "count": int(count), "baseline": float(baseline), "ratio": float(count) / max(float(baseline), 1.0),
+                     "answered": int(ans.sum()), "response_rate": float(ans.mean()) if len(w) else np.nan,
+                     "frt_median_min": float(w.loc[ans, "frt_min"].median()) if ans.any() else np.nan,
+                     "negative_share": float(w["_negative"].mean()) if lab is not None and len(w) else np.nan,
+                     "top_topic": top.index[0] if len(top) else "", "top_topic_share": float(top.iloc[0] / len(w)) if len(top) else np.nan,
+                     "examples": ex})
+
+    # volume — hourly: the same hour of the week in the previous `weeks` weeks (the previous week of hours until there
+    # are two); daily: the previous `days` days (at least 7). `ratio` applies to hours; a day's spike is diluted by the
+    # rest of the day, so days need only half of it (min 1.5)
     for scale, freq, season, history, fallback, min_past, r in (("hour", "h", 168, weeks, 168, 48, ratio),
                                                                 ("day", "D", 1, days, days, 7, max(1.5, ratio / 2))):
         t["_bin"] = t["local"].dt.floor(freq)
@@ -68,27 +130,30 @@ def spikes(threads: pd.DataFrame, config: StudyConfig, mentions: pd.DataFrame | 
             idx = pd.date_range(g["_bin"].min(), g["_bin"].max(), freq=freq)
             counts = g.groupby("_bin").size().reindex(idx, fill_value=0).to_numpy(dtype=float)
             med, thr = _robust_threshold(counts, season, history, k, fallback, min_past, r)
-            alert = (counts >= min_count) & (counts > thr)
-            i = 0
-            while i < len(alert):
-                if not alert[i]:
-                    i += 1
-                    continue
-                j = i
-                while j + 1 < len(alert) and alert[j + 1]:
-                    j += 1
-                start, end = idx[i], idx[j] + pd.Timedelta(1, unit=freq)
-                w = g[(g["local"] >= start) & (g["local"] < end)]
-                ans = w["answered"].astype(bool)
-                ex = ""
-                if texts is not None and len(w):
-                    sample = texts.reindex(w.sort_values("created_at")["message_id"].head(3)).fillna("")
-                    ex = " | ".join(display_text(sample, config.key, keep).str.slice(0, 140))
-                rows.append({"organisation": org, "scale": scale, "start": start, "end": end, "inbound": len(w),
-                             "baseline": float(np.nansum(med[i:j + 1])), "ratio": len(w) / max(float(np.nansum(med[i:j + 1])), 1.0),
-                             "answered": int(ans.sum()), "response_rate": float(ans.mean()) if len(w) else np.nan,
-                             "frt_median_min": float(w.loc[ans, "frt_min"].median()) if ans.any() else np.nan,
-                             "examples": ex})
-                i = j + 1
+            for i, j in _runs((counts >= min_count) & (counts > thr)):
+                add(org, "volume", scale, idx[i], idx[j] + pd.Timedelta(1, unit=freq), g, counts[i:j + 1].sum(),
+                    np.nansum(med[i:j + 1]))
+    # surges — a day whose share of negative messages, or of its most common topic, far exceeds the usual share
+    if lab is not None:
+        t["_bin"] = t["local"].dt.floor("D")
+        for org, g in t.groupby("organisation", sort=True):
+            idx = pd.date_range(g["_bin"].min(), g["_bin"].max(), freq="D")
+            totals = g.groupby("_bin").size().reindex(idx, fill_value=0).to_numpy(dtype=float)
+            neg = g.groupby("_bin")["_negative"].sum().reindex(idx, fill_value=0).to_numpy(dtype=float)
+            alert, base = _share_surges(neg, totals, days, min_count, surge_ratio)
+            for i, j in _runs(alert):
+                add(org, "negative_share", "day", idx[i], idx[j] + pd.Timedelta(1, unit="D"), g, neg[i:j + 1].sum(),
+                    np.nansum(base[i:j + 1] * totals[i:j + 1]), pick=lambda w: w["_negative"].astype(bool))
+            by_topic = g[g["_topic"].notna()].groupby(["_bin", "_topic"]).size().unstack(fill_value=0).reindex(idx, fill_value=0)
+            for topic in by_topic.columns:
+                hits = by_topic[topic].to_numpy(dtype=float)
+                alert, base = _share_surges(hits, totals, days, min_count, surge_ratio)
+                for i, j in _runs(alert):
+                    add(org, "topic", "day", idx[i], idx[j] + pd.Timedelta(1, unit="D"), g, hits[i:j + 1].sum(),
+                        np.nansum(base[i:j + 1] * totals[i:j + 1]), pick=lambda w, tp=topic: w["_topic"].eq(tp))
+                    rows[-1]["top_topic"] = topic  # the surging topic is the alert's topic
+                    rows[-1]["top_topic_share"] = hits[i:j + 1].sum() / max(totals[i:j + 1].sum(), 1)
     out = pd.DataFrame(rows, columns=SPIKE_COLUMNS)
-    return out.sort_values(["organisation", "scale", "start"]).reset_index(drop=True)
+    order = {"volume": 0, "negative_share": 1, "topic": 2}
+    return out.sort_values(["organisation", "kind", "scale", "start"], key=lambda s: s.map(order) if s.name == "kind" else s
+                           ).reset_index(drop=True)

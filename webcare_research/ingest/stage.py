@@ -359,11 +359,13 @@ class IngestResult:
     threads: pd.DataFrame | None = None
 
 
-def _read_all(inputs, fmt, cfg, progress):
+def _read_all(inputs, fmt, study_cfg, progress, mappings=None):
     parts, qparts, files = [], [], {}
     bar = tqdm(desc="ingest", unit=" msgs", disable=not progress, leave=False)  # one bar, however many files
     for k, path in enumerate(inputs, 1):
         path = Path(path)
+        own = (mappings or {}).get(str(path))  # a corpus with its own column mapping (study.yml corpora[].mapping)
+        cfg = study_cfg.model_copy(update={"mapping": own}) if own is not None and study_cfg is not None else study_cfg
         try:
             forced = fmt.get(str(path)) if isinstance(fmt, dict) else fmt  # one format for all, or per file
             f: Format = detect_format(path, forced)
@@ -393,8 +395,10 @@ def _read_all(inputs, fmt, cfg, progress):
 
 
 def ingest_frames(inputs: Iterable[str | Path], fmt: str | None = None, config: StudyConfig | None = None,
-                  progress: bool = False, arrow_strings: bool = False, keep_raw_quarantine: bool = False) -> IngestResult:
-    "Ingest export files into (mentions, quarantine, summary, threads) in memory; quarantined raw rows redacted."
+                  progress: bool = False, arrow_strings: bool = False, keep_raw_quarantine: bool = False,
+                  mappings: dict[str, object] | None = None) -> IngestResult:
+    """Ingest export files into (mentions, quarantine, summary, threads) in memory; quarantined raw rows redacted.
+    `mappings`: {file path: column mapping} for files that bring their own (else the study's `mapping`)."""
     cfg = config or StudyConfig()
     inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
     if not inputs:
@@ -403,14 +407,14 @@ def ingest_frames(inputs: Iterable[str | Path], fmt: str | None = None, config: 
     inputs = [p for p in inputs if not (Path(p).resolve() in seen or seen.add(Path(p).resolve()))]  # a file given twice is read once
     load_adapters()
     with pd.option_context("mode.string_storage", "pyarrow"):  # Arrow-backed strings: C++ string kernels, less memory
-        res = _ingest(inputs, fmt, cfg, progress, keep_raw_quarantine)
+        res = _ingest(inputs, fmt, cfg, progress, keep_raw_quarantine, mappings)
     if not arrow_strings:
         res.mentions, res.threads = _python_strings(res.mentions), _python_strings(res.threads)
     return res
 
 
-def _ingest(inputs, fmt, cfg, progress, keep_raw_quarantine: bool = False) -> IngestResult:
-    parts, qparts, files = _read_all(inputs, fmt, cfg, progress)
+def _ingest(inputs, fmt, cfg, progress, keep_raw_quarantine: bool = False, mappings=None) -> IngestResult:
+    parts, qparts, files = _read_all(inputs, fmt, cfg, progress, mappings)
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*REQUIRED_COLUMNS, "author_id", "source_file"])
     del parts
     big = len(rows) >= RELEASE_ROWS  # handing memory back costs ~50 ms a time: only worth it for large corpora
@@ -530,11 +534,11 @@ MARKER = "ingest_summary.json"  # written last: a folder without it was interrup
 
 
 def ingest(inputs: list[str | Path], out_dir: str | Path, fmt: str | None = None, config: StudyConfig | None = None,
-           progress: bool = True, keep_raw_quarantine: bool = False) -> dict:
+           progress: bool = True, keep_raw_quarantine: bool = False, mappings: dict[str, object] | None = None) -> dict:
     """Ingest files and write mentions.parquet, threads.parquet, quarantine.parquet and ingest_summary.json to `out_dir`:
     each file atomically, the summary (the completion marker) last; quarantined raw rows redacted unless asked."""
     res = ingest_frames(inputs, fmt=fmt, config=config, progress=progress, arrow_strings=True,
-                        keep_raw_quarantine=keep_raw_quarantine)
+                        keep_raw_quarantine=keep_raw_quarantine, mappings=mappings)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).unlink(missing_ok=True)  # from here until the end the folder is incomplete, and says so

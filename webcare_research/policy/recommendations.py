@@ -1,4 +1,4 @@
-"""Rules that turn the measured numbers of one organisation (the flat `facts` dict from `findings.Findings.facts`) into prioritised recommendations and a draft webcare policy: response-time norms per channel, staffing where the gaps are, tone of voice, and how to act on questions, complaints, factual errors, compliments and crises.
+"""A rulebook (YAML data, Dutch and English) that turns the measured numbers of one organisation (the flat `facts` dict from `findings.Findings.facts`) into prioritised recommendations — each quoting the figure that triggered it with its interval and the anchor it is compared with — and a draft webcare policy: response-time norms per channel, staffing where the gaps are, tone of voice, and how to act on questions, complaints, factual errors, compliments and crises.
 
 Docs: https://github.com/webcare-research/webcare-research/policy_recommendations.html.md"""
 
@@ -7,22 +7,28 @@ Docs: https://github.com/webcare-research/webcare-research/policy_recommendation
 # %% ../../notebooks/86_policy_recommendations.ipynb #2feb61a0
 from __future__ import annotations
 
+import ast
+import functools
+import html
 import json
 import math
+import operator
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from ..core.channels import channel_kind, channel_norm, kind_label
 from ..core.formatters import LANGUAGES, NL, Lang
-from ..core.outputs import frame_from_json, frame_to_json, write_json
+from ..core.errors import ConfigError
+from ..core.outputs import frame_from_json, frame_to_json, package_asset, write_json
+from ..measures.rates import wilson_interval
 from ..measures.survival import horizon_label
 
 # %% auto #0
-__all__ = ['TARGETS', 'PERIOD_LABELS', 'PERIOD_LABELS_EN', 'RULES', 'PRIORITY_NOTE', 'channel_norms', 'period_label',
-           'rule_response_rate', 'rule_speed', 'rule_coverage', 'rule_channels', 'rule_handoff', 'rule_tone',
-           'rule_types', 'rule_sentiment', 'rule_public_norm', 'recommendations', 'policy_sections', 'study_policy',
-           'read_policy', 'recommendations_markdown']
+__all__ = ['TARGETS', 'PERIOD_LABELS', 'PERIOD_LABELS_EN', 'REC_COLUMNS', 'RULE_KEYS', 'RULEBOOK', 'PRIORITY_NOTE',
+           'channel_norms', 'period_label', 'load_rulebook', 'derived_values', 'recommendations', 'policy_sections',
+           'read_policy', 'read_plan', 'recommendations_markdown']
 
 # %% ../../notebooks/86_policy_recommendations.ipynb #949a4a80
 TARGETS: dict[str, float] = {"response_rate": 0.90, "service_level": 0.80}  # defaults of study.yml `targets:`
@@ -51,270 +57,259 @@ def period_label(key: str, L: Lang = NL) -> str:
     return (PERIOD_LABELS if L.code == "nl" else PERIOD_LABELS_EN).get(key, key)
 
 
-def _rec(priority: int, theme: str, finding: str, action: str) -> dict:
-    return {"priority": priority, "theme": theme, "finding": finding, "action": action}
+REC_COLUMNS = ["priority", "theme", "finding", "action", "evidence", "anchor", "rule"]
+
+# -- the expression language of `when` and `priority`: a few safe node types, evaluated by hand (never eval) --------
+_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+        ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Eq: operator.eq,
+        ast.NotEq: operator.ne, ast.USub: operator.neg}
+_FUNCS = {"min": min, "max": max, "abs": abs, "len": len}
 
 
-def rule_response_rate(f: dict, targets: dict = TARGETS, L: Lang = NL) -> list[dict]:
-    "Too many messages left without any reply."
-    rr, peer = f["response_rate"], f.get("peer_response_rate")
-    if rr >= targets["response_rate"]:
-        return []
-    behind = peer is not None and rr < peer
-    ci = f"{L.pct(f['response_rate_ci_low'])}–{L.pct(f['response_rate_ci_high'])}"
-    finding = L.t(f"{L.pct(rr)} van de {L.num(f['inbound'])} inkomende berichten kreeg een reactie (95%-BI {ci}); "
-                  f"{L.num(f['inbound'] - f['answered'])} berichten bleven onbeantwoord.",
-                  f"{L.pct(rr)} of the {L.num(f['inbound'])} inbound messages got a reply (95% CI {ci}); "
-                  f"{L.num(f['inbound'] - f['answered'])} messages were left unanswered.")
-    if peer is not None:
-        finding += L.t(f" De andere organisaties in de studie halen een mediaan van {L.pct(peer)}.",
-                       f" The other organisations in the study reach a median of {L.pct(peer)}.")
-    return [_rec(1 if behind or rr < 0.7 else 2, L.t("Respons", "Response"), finding,
-                 L.t(f"Beantwoord elk bericht dat om een reactie vraagt, ook kritiek en reviews; streef naar minimaal "
-                     f"{L.pct(targets['response_rate'])} respons en bespreek onbeantwoorde berichten wekelijks.",
-                     f"Answer every message that asks for a reply, criticism and reviews included; aim for at least "
-                     f"{L.pct(targets['response_rate'])} response and review unanswered messages weekly."))]
+def _get(scope, key):
+    return scope.get(key) if isinstance(scope, dict) else None
 
 
-def rule_speed(f: dict, targets: dict = TARGETS, L: Lang = NL) -> list[dict]:
-    "Service level below target: first replies too slow."
-    sl, peer = f["service_level"], f.get("peer_service_level")
-    if sl >= targets["service_level"]:
-        return []
-    finding = L.t(f"Binnen de norm van {L.minutes(f['norm_min'])} werd {L.pct(sl)} van alle berichten beantwoord "
-                  f"(doel {L.pct(targets['service_level'])}); de helft had na {L.minutes(f['km_median_min'])} een eerste reactie.",
-                  f"{L.pct(sl)} of all messages were answered within the norm of {L.minutes(f['norm_min'])} "
-                  f"(target {L.pct(targets['service_level'])}); half had a first reply after {L.minutes(f['km_median_min'])}.")
-    if peer is not None:
-        finding += L.t(f" Mediaan van de andere organisaties: {L.pct(peer)} binnen de norm.",
-                       f" Median of the other organisations: {L.pct(peer)} within the norm.")
-    return [_rec(1 if peer is not None and sl < peer else 2, L.t("Snelheid", "Speed"), finding,
-                 L.t("Stuur realtime op het servicelevel: geef binnen de norm een eerste, persoonlijke reactie (ook als de "
-                     "oplossing langer duurt) en schaal op zodra de wachtrij de norm dreigt te overschrijden.",
-                     "Steer on the service level in real time: give a first, personal reply within the norm (even when the "
-                     "solution takes longer) and add staff as soon as the queue threatens to exceed the norm."))]
+def _eval(node: ast.AST, ns: dict):
+    "Evaluate a parsed rule expression; a missing fact is None, and None makes arithmetic None and comparisons false."
+    if isinstance(node, ast.Expression):
+        return _eval(node.body, ns)
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name):
+        return {"true": True, "false": False}.get(node.id, ns.get(node.id))
+    if isinstance(node, ast.Attribute):
+        return _get(_eval(node.value, ns), node.attr)
+    if isinstance(node, ast.BoolOp):
+        vals = (_eval(v, ns) for v in node.values)
+        if isinstance(node.op, ast.And):
+            out = True
+            for out in vals:
+                if not out:
+                    return out
+            return out
+        out = False
+        for out in vals:
+            if out:
+                return out
+        return out
+    if isinstance(node, ast.UnaryOp):
+        v = _eval(node.operand, ns)
+        return (not v) if isinstance(node.op, ast.Not) else (None if v is None else _OPS[type(node.op)](v))
+    if isinstance(node, ast.BinOp):
+        a, b = _eval(node.left, ns), _eval(node.right, ns)
+        return None if a is None or b is None else _OPS[type(node.op)](a, b)
+    if isinstance(node, ast.Compare):
+        left = _eval(node.left, ns)
+        for op, comp in zip(node.ops, node.comparators):
+            right = _eval(comp, ns)
+            if isinstance(op, (ast.Is, ast.IsNot)):
+                ok = (left is right) if isinstance(op, ast.Is) else (left is not right)
+            elif left is None or right is None:
+                ok = False
+            else:
+                ok = bool(_OPS[type(op)](left, right))
+            if not ok:
+                return False
+            left = right
+        return True
+    if isinstance(node, ast.IfExp):
+        return _eval(node.body, ns) if _eval(node.test, ns) else _eval(node.orelse, ns)
+    if isinstance(node, ast.Call):
+        args = [_eval(a, ns) for a in node.args]
+        return None if any(a is None for a in args) else _FUNCS[node.func.id](*args)
+    raise ValueError(f"unsupported expression {ast.dump(node)[:60]}")
 
 
-def rule_coverage(f: dict, margin: float = 0.05, L: Lang = NL) -> list[dict]:
-    "A period (evening, night, weekend) clearly worse than weekday daytime, and the hour blocks to staff."
-    p = f.get("periods", {})
-    if "daytime" not in p:
-        return []
-    others = {k: v for k, v in p.items() if k in ("evening", "night", "weekend") and v["inbound"] >= 20}
-    if not others:
-        return []
-    worst = min(others, key=lambda k: others[k]["response_rate"])
-    gap = p["daytime"]["response_rate"] - others[worst]["response_rate"]
-    if gap < margin:
-        return []
-    w, d = others[worst], p["daytime"]
-    finding = L.t(f"{period_label(worst, L).capitalize()} kreeg {L.pct(w['response_rate'])} van de berichten een reactie, "
-                  f"tegen {L.pct(d['response_rate'])} {period_label('daytime', L)} ({L.num(w['inbound'])} berichten).",
-                  f"{period_label(worst, L).capitalize()} {L.pct(w['response_rate'])} of the messages got a reply, "
-                  f"against {L.pct(d['response_rate'])} {period_label('daytime', L)} ({L.num(w['inbound'])} messages).")
-    gaps = f.get("staffing_gaps") or []
-    if gaps:
-        blocks = "; ".join(f"{L.days(g['days'])} {L.hours(g['start_hour'], g['end_hour'])} ({L.num(g['unanswered'])} "
-                           + L.t("onbeantwoord", "unanswered")
-                           + (L.t(", buiten openingstijden", ", outside opening hours") if g['open_share'] < 0.5 else "") + ")"
-                           for g in gaps[:3])
-        action = L.t(f"Plan extra bezetting op de uren waar berichten blijven liggen: {blocks}.",
-                     f"Plan extra staff for the hours where messages are left: {blocks}.")
-        if any(g["open_share"] < 0.5 for g in gaps[:3]):
-            action += L.t(" Verruim daar de openingstijden of meld in bio en automatisch antwoord wanneer wel wordt gereageerd.",
-                          " Extend the opening hours there, or say in the bio and an automatic reply when replies do come.")
-    else:
-        action = L.t(f"Zorg {period_label(worst, L)} voor dezelfde bezetting en opvolging als overdag.",
-                     f"Staff and follow up {period_label(worst, L)} as during the day.")
-    return [_rec(1 if gap >= 0.15 else 2, L.t("Bezetting", "Staffing"), finding, action)]
+_ALLOWED = (ast.Expression, ast.Constant, ast.Name, ast.Load, ast.Attribute, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp,
+            ast.Not, ast.USub, ast.BinOp, ast.Compare, ast.IfExp, ast.Call, ast.Is, ast.IsNot, *_OPS)
 
 
-def rule_channels(f: dict, target: float = TARGETS["service_level"], min_inbound: int = 30, L: Lang = NL) -> list[dict]:
-    "The channel furthest below its proposed norm; review sites with low response."
+def _parse(expr, where: str) -> ast.Expression:
+    "Parse and check one rule expression: only the safe node types, only the listed functions."
+    try:
+        tree = ast.parse(str(expr), mode="eval")
+    except SyntaxError as e:
+        raise ConfigError(f"{where}: cannot read the expression {expr!r} ({e.msg})",
+                          hint="comparisons, and/or/not, + - * /, `x if c else y`, `is None`, min/max/abs/len") from None
+    for n in ast.walk(tree):
+        if not isinstance(n, _ALLOWED) or (isinstance(n, ast.Call) and not (isinstance(n.func, ast.Name) and n.func.id in _FUNCS)):
+            raise ConfigError(f"{where}: {type(n).__name__} is not allowed in a rule expression ({expr!r})",
+                              hint="comparisons, and/or/not, + - * /, `x if c else y`, `is None`, min/max/abs/len")
+    return tree
+
+# -- templates: {name} / {name.key} with an optional format ---------------------------------------------------------
+_FIELD = re.compile(r"\{([A-Za-z_][\w.]*)(?::([a-z0-9]+))?\}")
+_FORMATS = {"pct": lambda L, v: L.pct(v), "pct1": lambda L, v: L.pct(v, 1), "num": lambda L, v: L.num(v),
+            "num1": lambda L, v: L.num(v, 1), "minutes": lambda L, v: L.minutes(v), "signed": lambda L, v: L.signed(v),
+            "text": lambda L, v: L.na if v is None else str(v)}
+
+
+def _fill(text: str, ns: dict, L: Lang) -> str:
+    def one(m):
+        v = ns.get(m.group(1).split(".")[0])
+        for key in m.group(1).split(".")[1:]:
+            v = _get(v, key)
+        return _FORMATS[m.group(2) or "text"](L, v)
+    return _FIELD.sub(one, text)
+
+# -- the rulebook ----------------------------------------------------------------------------------------------------
+RULE_KEYS = {"id", "theme", "when", "priority", "finding", "action", "evidence", "anchor", "only", "parts", "otherwise"}
+RULEBOOK = "rules.yml"  # in the package's assets/policy/
+
+
+def _check_text(t, where: str, anchors: dict) -> None:
+    pieces = t if isinstance(t, list) else [t]
+    for i, p in enumerate(pieces):
+        w = f"{where}[{i}]" if isinstance(t, list) else where
+        if not isinstance(p, dict):
+            raise ConfigError(f"{w}: expected {{nl: …, en: …}}, got {type(p).__name__}")
+        if "anchor" in p:
+            if p["anchor"] not in anchors:
+                raise ConfigError(f"{w}: unknown anchor {p['anchor']!r}", hint="known: " + ", ".join(anchors))
+            continue
+        for lang in LANGUAGES:
+            if not isinstance(p.get(lang), str):
+                raise ConfigError(f"{w}: the {lang!r} text is missing", hint="every text is written in nl and en")
+            for m in _FIELD.finditer(p[lang]):
+                if (m.group(2) or "text") not in _FORMATS:
+                    raise ConfigError(f"{w}: unknown format {m.group(2)!r} in {m.group(0)}", hint="formats: " + ", ".join(_FORMATS))
+        if "when" in p:
+            p["_when"] = _parse(p["when"], f"{w}.when")
+
+
+def load_rulebook(path: str | Path | None = None) -> dict:
+    "Read and check a rulebook (default: the shipped `assets/policy/rules.yml`): every expression parsed, every text in nl and en."
+    import yaml
+    p = Path(path) if path else package_asset("policy", RULEBOOK)
+    try:
+        book = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise ConfigError(f"{p}: cannot read the rulebook ({type(e).__name__})", hint="a YAML file as in the shipped rules.yml") from None
+    if not isinstance(book, dict) or not isinstance(book.get("rules"), list):
+        raise ConfigError(f"{p}: a rulebook has a `rules:` list", hint="see webcare_research/assets/policy/rules.yml")
+    anchors = book.get("anchors") or {}
+    seen = set()
+    for i, r in enumerate(book["rules"]):
+        where = f"{p.name}: rules[{i}]" + (f" ({r.get('id')})" if isinstance(r, dict) else "")
+        if not isinstance(r, dict) or not r.get("id") or "when" not in r:
+            raise ConfigError(f"{where}: every rule needs an `id` and a `when`")
+        if r["id"] in seen:
+            raise ConfigError(f"{where}: rule id {r['id']!r} is used twice")
+        seen.add(r["id"])
+        if set(r) - RULE_KEYS:
+            raise ConfigError(f"{where}: unknown key(s) {sorted(set(r) - RULE_KEYS)}", hint="known: " + ", ".join(sorted(RULE_KEYS)))
+        r["_when"] = _parse(r["when"], f"{where}.when")
+        for alt in (r, r.get("otherwise") or {}):
+            alt["_priority"] = _parse(alt.get("priority", 2), f"{where}.priority")
+        for key in ("theme", "finding", "action", "evidence", "anchor", "parts"):
+            if key in r:
+                _check_text(r[key], f"{where}.{key}", anchors)
+        for key in ("finding", "action"):
+            if key in (r.get("otherwise") or {}):
+                _check_text(r["otherwise"][key], f"{where}.otherwise.{key}", anchors)
+    book["_path"] = str(p)
+    return book
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_rulebook(path: str | None, mtime: float | None = None) -> dict:
+    "A rulebook read once per file version (`mtime` is part of the key: an edited file is read again)."
+    return load_rulebook(path)
+
+
+def _text(t, ns: dict, L: Lang, anchors: dict, sep: str = "") -> str:
+    "A rule text in L's language: one {nl, en} or the pieces whose `when` holds, joined by `sep`."
     out = []
-    cn = channel_norms(f, target)
-    cn = cn[(cn["inbound"] >= min_inbound) & cn["within_norm"].notna()]
+    for p in (t if isinstance(t, list) else [t]):
+        if "_when" in p and not _eval(p["_when"], ns):
+            continue
+        p = anchors[p["anchor"]] if "anchor" in p else p
+        out.append(_fill(p[L.code], ns, L))
+    return sep.join(out)
+
+# -- the values rules read besides the facts -------------------------------------------------------------------------
+def _wilson_ci(rate, n) -> tuple[float | None, float | None]:
+    if rate is None or not n or (isinstance(rate, float) and math.isnan(rate)):
+        return None, None
+    lo, hi = wilson_interval(round(rate * n), n)
+    return float(lo), float(hi)
+
+
+def derived_values(f: dict, targets: dict, L: Lang = NL) -> dict:
+    "What the rulebook reads: the facts, the targets and values derived from them (worst period, gaps, channels, types)."
+    ns = dict(f)
+    ns["target"] = targets
+    ns["unanswered"] = f["inbound"] - f["answered"] if f.get("inbound") is not None and f.get("answered") is not None else None
+    p = f.get("periods") or {}
+    others = {k: v for k, v in p.items() if k in ("evening", "night", "weekend") and v["inbound"] >= 20}
+    ns["coverage"] = None
+    if "daytime" in p and others:
+        worst = min(others, key=lambda k: others[k]["response_rate"])
+        w, d = others[worst], p["daytime"]
+        ns["coverage"] = {"worst": worst, "worst_label": period_label(worst, L), "worst_label_cap": period_label(worst, L).capitalize(),
+                          "worst_rate": w["response_rate"], "worst_inbound": w["inbound"], "day_rate": d["response_rate"],
+                          "day_label": period_label("daytime", L), "gap": d["response_rate"] - w["response_rate"]}
+        ns["coverage"].update(zip(("worst_ci_low", "worst_ci_high"), _wilson_ci(w["response_rate"], w["inbound"])))
+        ns["coverage"].update(zip(("day_ci_low", "day_ci_high"), _wilson_ci(d["response_rate"], d["inbound"])))
+    gaps = (f.get("staffing_gaps") or [])[:3]
+    ns["staffing"] = {"blocks": "; ".join(
+        f"{L.days(g['days'])} {L.hours(g['start_hour'], g['end_hour'])} ({L.num(g['unanswered'])} " + L.t("onbeantwoord", "unanswered")
+        + (L.t(", buiten openingstijden", ", outside opening hours") if g["open_share"] < 0.5 else "") + ")" for g in gaps),
+        "outside_hours": any(g["open_share"] < 0.5 for g in gaps)}
+    cn = channel_norms(f, targets["service_level"]) if f.get("channels") else pd.DataFrame(columns=["inbound", "within_norm", "target_met"])
+    cn = cn[(cn["inbound"] >= 30) & cn["within_norm"].notna()]
     miss = cn[~cn["target_met"].astype(bool)].sort_values("within_norm")
-    if len(miss):
-        w = miss.iloc[0]
-        out.append(_rec(2, L.t("Kanalen", "Channels"),
-                        L.t(f"Op {w['channel']} werd {L.pct(w['within_norm'])} binnen de voorgestelde norm van "
-                            f"{L.minutes(w['norm_min'])} beantwoord ({L.num(w['inbound'])} berichten).",
-                            f"On {w['channel']}, {L.pct(w['within_norm'])} was answered within the proposed norm of "
-                            f"{L.minutes(w['norm_min'])} ({L.num(w['inbound'])} messages)."),
-                        L.t(f"Richt {w['channel']} in op een reactie binnen {L.minutes(w['norm_min'])}: vaste eigenaar, "
-                            "meldingen aan en een plek in de wachtrij naast de andere kanalen.",
-                            f"Set up {w['channel']} for a reply within {L.minutes(w['norm_min'])}: a fixed owner, "
-                            "notifications on and a place in the queue beside the other channels.")))
-    low = [c for c in f.get("channels", []) if channel_kind(c["channel"]) == "review_site"
-           and c["inbound"] >= min_inbound and c["response_rate"] < 0.5]
-    if low:
-        said = "; ".join(L.t(f"{'Op' if i == 0 else 'op'} {c['channel']} kreeg {L.pct(c['response_rate'])} van "
-                             f"{L.num(c['inbound'])} reviews een reactie",
-                             f"{'On' if i == 0 else 'on'} {c['channel']}, {L.pct(c['response_rate'])} of "
-                             f"{L.num(c['inbound'])} reviews got a reply") for i, c in enumerate(low)) + "."
-        out.append(_rec(2, "Reviews", said,
-                        L.t("Reageer op elke review binnen een werkdag, eerst op negatieve: bedank, erken het probleem en "
-                            "bied een concrete vervolgstap; toekomstige klanten lezen mee.",
-                            "Reply to every review within a working day, negative ones first: thank, acknowledge the problem "
-                            "and offer a concrete next step; future customers read along.")))
-    return out
-
-
-def rule_handoff(f: dict, max_share: float = 0.25, L: Lang = NL) -> list[dict]:
-    "Many replies send the customer to a private channel instead of solving."
+    ns["channel_miss"] = miss.iloc[0][["channel", "within_norm", "norm_min", "inbound"]].to_dict() if len(miss) else None
+    low = [c for c in f.get("channels") or [] if channel_kind(c["channel"]) == "review_site" and c["inbound"] >= 30
+           and c["response_rate"] < 0.5]
+    ns["reviews_low"] = "; ".join(L.t(f"{'Op' if i == 0 else 'op'} {c['channel']} kreeg {L.pct(c['response_rate'])} van "
+                                      f"{L.num(c['inbound'])} reviews een reactie",
+                                      f"{'On' if i == 0 else 'on'} {c['channel']}, {L.pct(c['response_rate'])} of "
+                                      f"{L.num(c['inbound'])} reviews got a reply") for i, c in enumerate(low)) + ("." if low else "")
+    ns["reviews_evidence"] = "; ".join(
+        f"{c['channel']} {L.pct(c['response_rate'], 1)} " + L.t("(95%-BI ", "(95% CI ") + "–".join(
+            L.pct(x, 1) for x in _wilson_ci(c["response_rate"], c["inbound"])) + f"; n = {L.num(c['inbound'])})" for c in low)
     q, h = f.get("quality") or {}, f.get("handoff") or {}
     share = q.get("redirect_share", h.get("handoff_share"))
-    if share is None or share < max_share:
-        return []
-    weak = q.get("weak_redirect_share")
-    finding = L.t(f"{L.pct(share)} van de reacties verwijst de klant door naar DM, telefoon of e-mail",
-                  f"{L.pct(share)} of the replies send the customer to DM, phone or e-mail")
-    finding += L.t(f"; {L.pct(weak)} is een kale doorverwijzing ('bedankt, stuur ons een DM') zonder inhoud.",
-                   f"; {L.pct(weak)} are a bare redirect ('thanks, send us a DM') without substance.") if weak else "."
-    return [_rec(2, L.t("Oplossen", "Solving"), finding,
-                 L.t("Los vragen waar het kan in het gesprek zelf op; verwijs alleen door als er persoonsgegevens nodig "
-                     "zijn, en geef dan al een eerste antwoord of tijdsindicatie mee.",
-                     "Solve questions in the conversation itself where possible; redirect only when personal data is "
-                     "needed, and then already give a first answer or an indication of time."))]
+    n_rep = q.get("replies")
+    lo, hi = _wilson_ci(share, n_rep)
+    ns["redirect"] = {"share": share, "weak": q.get("weak_redirect_share"), "n": n_rep, "ci_low": lo, "ci_high": hi}
+    types = f.get("types") or {}
+    ns["type_rr"] = {k: v.get("response_rate") for k, v in types.items() if v.get("inbound", 0) >= 10}
+    ns["type_ci"] = {k: dict(zip(("low", "high"), _wilson_ci(v.get("response_rate"), v.get("inbound")))) for k, v in types.items()}
+    ns["complaint_share"] = (types.get("complaint") or {}).get("share") or 0
+    return ns
+
+# -- applying it -------------------------------------------------------------------------------------------------------
+def _apply_rule(r: dict, ns: dict, L: Lang, anchors: dict) -> dict | None:
+    if not _eval(r["_when"], ns):
+        return None
+    parts = [_text(p, ns, L, anchors) for p in r.get("parts") or [] if "_when" not in p or _eval(p["_when"], ns)]
+    use = r.get("otherwise") if r.get("parts") is not None and not parts and r.get("otherwise") else r
+    scope = {**ns, "parts": "; ".join(parts), "n_parts": len(parts)}
+    return {"priority": int(_eval(use["_priority"], scope)), "theme": _text(r["theme"], scope, L, anchors),
+            "finding": _text(use["finding"], scope, L, anchors), "action": _text(use["action"], scope, L, anchors),
+            "evidence": _text(r["evidence"], scope, L, anchors) if "evidence" in r else "",
+            "anchor": _text(r["anchor"], scope, L, anchors, sep="; ") if "anchor" in r else "", "rule": r["id"]}
 
 
-def rule_tone(f: dict, L: Lang = NL) -> list[dict]:
-    "Conversational Human Voice: signature, empathy/apology, positive wording, varied standard replies."
-    q = f.get("quality")
-    if not q:
-        return []
-    parts = []
-    if q.get("signature_share", 1) < 0.5:
-        parts.append(L.t(f"onderteken met naam (nu {L.pct(q['signature_share'])})",
-                         f"sign with a name (now {L.pct(q['signature_share'])})"))
-    if q.get("name_share", 1) < 0.5:
-        parts.append(L.t(f"spreek de klant aan met naam (nu {L.pct(q['name_share'])})",
-                         f"address the customer by name (now {L.pct(q['name_share'])})"))
-    complaints = ((f.get("types") or {}).get("complaint") or {}).get("share") or 0
-    if complaints >= 0.2 and q.get("apology_share", 1) + q.get("empathy_share", 1) < 0.4:
-        parts.append(L.t(f"toon begrip of excuses bij klachten ({L.pct(complaints)} van de berichten is een klacht; "
-                         f"excuses in {L.pct(q['apology_share'])}, empathie in {L.pct(q['empathy_share'])} van de reacties)",
-                         f"show understanding or apologise for complaints ({L.pct(complaints)} of the messages are "
-                         f"complaints; apologies in {L.pct(q['apology_share'])}, empathy in {L.pct(q['empathy_share'])} of the replies)"))
-    if q.get("negative_wording_share", 0) >= 0.10:
-        parts.append(L.t(f"formuleer positief: {L.pct(q['negative_wording_share'])} van de reacties bevat woorden als "
-                         "'vervelend' of 'jammer'",
-                         f"word positively: {L.pct(q['negative_wording_share'])} of the replies contain words like "
-                         "'annoying' or 'unfortunately'"))
-    if q.get("boilerplate_share", 0) >= 0.5:
-        parts.append(L.t(f"varieer standaardteksten ({L.pct(q['boilerplate_share'])} van de reacties is (bijna) gelijk aan andere)",
-                         f"vary standard texts ({L.pct(q['boilerplate_share'])} of the replies are (nearly) the same as others)"))
-    if not parts:
-        return [_rec(3, "Tone of voice", L.t(f"De reacties scoren {L.pct(q['chv_score'])} op menselijke toon (CHV-score).",
-                                             f"The replies score {L.pct(q['chv_score'])} on human voice (CHV score)."),
-                     L.t("Houd de persoonlijke toon vast en toets die met een steekproef per medewerker.",
-                         "Keep the personal tone and check it with a sample per agent."))]
-    return [_rec(2 if q["chv_score"] < 0.3 or len(parts) >= 3 else 3, "Tone of voice",
-                 L.t(f"De reacties scoren {L.pct(q['chv_score'])} op menselijke toon (CHV-score, {L.num(q['replies'])} reacties).",
-                     f"The replies score {L.pct(q['chv_score'])} on human voice (CHV score, {L.num(q['replies'])} replies)."),
-                 L.t("Maak de toon persoonlijker: ", "Make the tone more personal: ") + "; ".join(parts) + ".")]
-
-
-def rule_types(f: dict, margin: float = 0.05, L: Lang = NL) -> list[dict]:
-    "Complaints answered less than questions; compliments ignored; crisis signals; purchase signals."
-    t = f.get("types")
-    if not t:
-        return []
-    out, rr = [], {k: v.get("response_rate") for k, v in t.items() if v.get("inbound", 0) >= 10}
-    if "complaint" in rr and "question" in rr and rr["question"] - rr["complaint"] >= margin:
-        out.append(_rec(1, L.t("Klachten", "Complaints"),
-                        L.t(f"Klachten kregen {L.pct(rr['complaint'])} reactie, vragen {L.pct(rr['question'])}.",
-                            f"Complaints got {L.pct(rr['complaint'])} response, questions {L.pct(rr['question'])}."),
-                        L.t("Negeer geen kritiek: reageer op klachten minstens zo vaak als op vragen, erken het probleem en los het op.",
-                            "Ignore no criticism: answer complaints at least as often as questions, acknowledge the problem and solve it.")))
-    if "compliment" in rr and rr["compliment"] < 0.6:
-        out.append(_rec(3, L.t("Complimenten", "Compliments"),
-                        L.t(f"{L.pct(rr['compliment'])} van de complimenten kreeg een reactie.",
-                            f"{L.pct(rr['compliment'])} of the compliments got a reply."),
-                        L.t("Bedank complimenten kort en persoonlijk: het kost weinig en versterkt betrokkenheid.",
-                            "Thank compliments briefly and personally: it costs little and strengthens engagement.")))
-    if "purchase_signal" in rr and rr["purchase_signal"] < 0.8:
-        out.append(_rec(3, L.t("Koopsignalen", "Purchase signals"),
-                        L.t(f"{L.pct(rr['purchase_signal'])} van de koopsignalen kreeg een reactie.",
-                            f"{L.pct(rr['purchase_signal'])} of the purchase signals got a reply."),
-                        L.t("Geef koopsignalen (contract loopt af, vraagt advies) binnen de norm door aan sales.",
-                            "Pass purchase signals (contract ending, asking for advice) to sales within the norm.")))
-    crisis = t.get("crisis", {}).get("inbound", 0)
-    if crisis:
-        out.append(_rec(2, L.t("Escalatie", "Escalation"),
-                        L.t(f"{L.num(crisis)} berichten in de steekproef tonen een crisis- of escalatiesignaal.",
-                            f"{L.num(crisis)} messages in the sample show a crisis or escalation signal."),
-                        L.t("Leg vast wanneer webcare opschaalt naar Communicatie/PR (veel gelijke klachten tegelijk, viraliteit) "
-                            "en wie dan het woord voert.",
-                            "Agree when webcare escalates to Communications/PR (many similar complaints at once, virality) "
-                            "and who speaks then.")))
-    return out
-
-
-def rule_sentiment(f: dict, L: Lang = NL) -> list[dict]:
-    "Does the customer's sentiment improve after the first reply?"
-    s = f.get("sentiment")
-    if not s or s.get("shift_conversations", 0) < 20:
-        return []
-    if s["sentiment_shift_ci_high"] < 0:
-        shift = L.signed(s["sentiment_shift"])
-        return [_rec(1, L.t("Effect", "Effect"),
-                     L.t(f"Na de eerste reactie daalt het sentiment van de klant ({shift} op een schaal van -1 tot 1, "
-                         f"{L.num(s['shift_conversations'])} gesprekken).",
-                         f"After the first reply the customer's sentiment drops ({shift} on a scale of -1 to 1, "
-                         f"{L.num(s['shift_conversations'])} conversations)."),
-                     L.t("Analyseer de gesprekken waarin het sentiment daalt en coach op oplossen in plaats van doorverwijzen.",
-                         "Analyse the conversations where sentiment drops and coach on solving instead of redirecting."))]
-    if s["sentiment_shift_ci_low"] > 0:
-        return [_rec(3, "Effect",
-                     L.t(f"Na de eerste reactie verbetert het sentiment in {L.pct(s['improved_share'])} van de "
-                         f"{L.num(s['shift_conversations'])} gesprekken.",
-                         f"After the first reply sentiment improves in {L.pct(s['improved_share'])} of the "
-                         f"{L.num(s['shift_conversations'])} conversations."),
-                     L.t("Deel goede voorbeelden in het team: deze aanpak werkt.", "Share good examples in the team: this approach works."))]
-    return []
-
-
-def rule_public_norm(f: dict, L: Lang = NL) -> list[dict]:
-    "The response promise should be public."
-    return [_rec(3, L.t("Reactiebelofte", "Response promise"),
-                 L.t(f"De studie meet tegen een norm van {L.minutes(f['norm_min'])}; "
-                     f"die wordt nu voor {L.pct(f['service_level'])} van de berichten gehaald.",
-                     f"The study measures against a norm of {L.minutes(f['norm_min'])}; "
-                     f"it is now met for {L.pct(f['service_level'])} of the messages."),
-                 L.t("Maak de reactiebelofte per kanaal publiek (bio, website, automatisch antwoord) en rapporteer er maandelijks over.",
-                     "Publish the response promise per channel (bio, website, automatic reply) and report on it monthly."))]
-
-
-RULES = (rule_response_rate, rule_speed, rule_coverage, rule_channels, rule_handoff, rule_types, rule_tone, rule_sentiment,
-         rule_public_norm)
-
-
-def _apply(rule, facts: dict, targets: dict, L: Lang) -> list[dict]:
-    import inspect
-    params = inspect.signature(rule).parameters
-    kw = {k: v for k, v in (("targets", targets), ("L", L)) if k in params}
-    return rule(facts, **kw)
-
-
-def recommendations(facts: dict, rules=RULES, lang: str = "nl") -> pd.DataFrame:
-    "All recommendations the rules derive from `facts`, most urgent first: priority, theme, finding, action (in `lang`)."
+def recommendations(facts: dict, lang: str = "nl", rulebook: str | Path | None = None) -> pd.DataFrame:
+    """All recommendations the rulebook derives from `facts`, most urgent first: priority, theme, finding, action, the
+    evidence (the figure with its interval), the anchor it is compared with, and the rule's id (in `lang`)."""
     L = Lang(lang)
-    if facts.get("org_messages") == 0:  # nothing the organisation wrote is in the data: advise on the data first
-        org = facts["organisation"]
-        return pd.DataFrame([_rec(1, "Data", L.t(f"Het corpus bevat geen enkel bericht van {org} zelf; "
-                                                 "reacties en reactietijden zijn daardoor niet te meten.",
-                                                 f"The corpus holds no message of {org} itself, so replies and "
-                                                 "response times cannot be measured."),
-                                  L.t("Exporteer ook de eigen reacties (of noem de accounts van de organisatie in study.yml) "
-                                      "en maak het rapport opnieuw; pas dan zijn respons, snelheid en kwaliteit te beoordelen.",
-                                      "Export the organisation's own replies too (or name its accounts in study.yml) and "
-                                      "make the report again; only then can response, speed and quality be judged."))],
-                            columns=["priority", "theme", "finding", "action"])
+    book = _cached_rulebook(str(rulebook) if rulebook else None, Path(rulebook).stat().st_mtime if rulebook else None)
     targets = {**TARGETS, **(facts.get("targets") or {})}  # study.yml `targets:` override the defaults
-    rows = [r for rule in rules for r in _apply(rule, facts, targets, L)]
-    out = pd.DataFrame(rows, columns=["priority", "theme", "finding", "action"])
+    ns = derived_values(facts, targets, L)
+    rows = []
+    for r in book["rules"]:
+        rec = _apply_rule(r, ns, L, book.get("anchors") or {})
+        if rec is not None:
+            if r.get("only"):
+                rows = [rec]
+                break
+            rows.append(rec)
+    out = pd.DataFrame(rows, columns=REC_COLUMNS)
     return out.sort_values("priority", kind="stable").reset_index(drop=True)
 
 # %% ../../notebooks/86_policy_recommendations.ipynb #877dc38e
@@ -326,8 +321,9 @@ def _type_note(f: dict, key: str, label: str, L: Lang = NL) -> str:
                f" Now: {L.pct(t['share'])} of the messages are a {label}; of those, {L.pct(t['response_rate'])} got a reply.")
 
 
-def policy_sections(facts: dict, targets: dict = TARGETS, lang: str = "nl") -> list[dict]:
-    "Draft policy as a list of {'title', 'paragraphs'} in `lang` (nl, en), parameterised by the measured facts."
+def policy_sections(facts: dict, targets: dict = TARGETS, lang: str = "nl", examples: pd.DataFrame | None = None) -> list[dict]:
+    """Draft policy as a list of {'title', 'paragraphs'} in `lang` (nl, en), parameterised by the measured facts;
+    `examples`: the organisation's own best and weakest replies (names masked, `findings.reply_examples`) for the tone."""
     f, L = facts, Lang(lang)
     org = f["organisation"]
     chans = ", ".join(c["channel"] for c in f.get("channels", [])) or L.t("de onderzochte kanalen", "the channels studied")
@@ -371,7 +367,16 @@ def policy_sections(facts: dict, targets: dict = TARGETS, lang: str = "nl") -> l
                     f"doorverwijzing naar een privékanaal {L.pct(q.get('redirect_share'))}.",
                     f" Now: signed {L.pct(q.get('signature_share'))}, customer addressed by name {L.pct(q.get('name_share'))}, "
                     f"redirected to a private channel {L.pct(q.get('redirect_share'))}.")
-    secs.append({"title": "Tone of voice", "paragraphs": [tone]})
+    paras = [tone]
+    if examples is not None and len(examples):
+        ex = examples.set_index("example")["text"]
+        if "best" in ex:
+            paras.append(L.t(f"Zo dus, uit de eigen reacties (de meest menselijke): \u201c{ex['best']}\u201d",
+                             f"Like this, from the organisation's own replies (the most human one): \u201c{ex['best']}\u201d"))
+        if "weakest" in ex:
+            paras.append(L.t(f"Zo liever niet (de minst menselijke): \u201c{ex['weakest']}\u201d",
+                             f"Rather not like this (the least human one): \u201c{ex['weakest']}\u201d"))
+    secs.append({"title": "Tone of voice", "paragraphs": paras})
     secs.append({"title": L.t("Per situatie", "Per situation"), "paragraphs": [
         L.t("Vragen: beantwoord inhoudelijk in het kanaal waar de vraag gesteld is; vraag alleen via een privékanaal om persoonsgegevens.",
             "Questions: answer in substance in the channel where the question was asked; ask for personal data only in a private channel.")
@@ -401,25 +406,21 @@ def policy_sections(facts: dict, targets: dict = TARGETS, lang: str = "nl") -> l
     return secs
 
 # %% ../../notebooks/86_policy_recommendations.ipynb #0a6c5f80
-def study_policy(findings: dict[str, Path], out_dir: str | Path) -> dict[str, Path]:
-    """Write `policy/<slug>.json` for every organisation's findings file: recommendations and draft policy in every report
-    language (`{"organisation", "languages": {"nl": {"recommendations", "sections"}, "en": {...}}}`); {organisation: path}."""
-    out = Path(out_dir)
-    written = {}
-    for org, path in findings.items():
-        facts = json.loads(Path(path).read_text(encoding="utf-8"))["facts"]
-        doc = {"organisation": org, "languages": {
-            lang: {"recommendations": frame_to_json(recommendations(facts, lang=lang)), "sections": policy_sections(facts, lang=lang)}
-            for lang in LANGUAGES}}
-        written[org] = write_json(out / Path(path).name, doc)
-    return written
+def _policy_doc(policy_path: str | Path, lang: str) -> dict:
+    doc = json.loads(Path(policy_path).read_text(encoding="utf-8"))
+    return doc["languages"][Lang(lang).code]
 
 
 def read_policy(policy_path: str | Path, lang: str = "nl") -> tuple[pd.DataFrame, list[dict]]:
     "(recommendations, policy sections) of one organisation's policy file in `lang`."
-    doc = json.loads(Path(policy_path).read_text(encoding="utf-8"))
-    part = doc["languages"][Lang(lang).code]
+    part = _policy_doc(policy_path, lang)
     return frame_from_json(part["recommendations"]), part["sections"]
+
+
+def read_plan(policy_path: str | Path, lang: str = "nl") -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    "(SMART KPI targets, content calendar) of one organisation's policy file in `lang` (None where the file has none)."
+    part = _policy_doc(policy_path, lang)
+    return frame_from_json(part.get("targets")), frame_from_json(part.get("calendar"))
 
 # %% ../../notebooks/86_policy_recommendations.ipynb #15a2a3a5
 def recommendations_markdown(policy_path: str | Path, lang: str = "nl") -> str:
@@ -429,12 +430,25 @@ def recommendations_markdown(policy_path: str | Path, lang: str = "nl") -> str:
     recs, sections = read_policy(policy_path, lang)
     esc = lambda s: str(s).replace("|", "\\|").replace("\n", " ")
     lines = [L.t(f"# Aanbevelingen webcare — {org}", f"# Webcare recommendations — {org}"), "",
-             L.t("| prioriteit | thema | bevinding | aanbeveling |", "| priority | theme | finding | recommendation |"),
-             "|---|---|---|---|"]
-    lines += [f"| {int(r.priority)} | {esc(r.theme)} | {esc(r.finding)} | {esc(r.action)} |" for r in recs.itertuples()]
-    lines += ["", PRIORITY_NOTE[L.code], "", L.t("## Concept-webcarebeleid", "## Draft webcare policy"), ""]
+             L.t("| prioriteit | thema | bevinding | aanbeveling | onderbouwing | vergeleken met |",
+                 "| priority | theme | finding | recommendation | evidence | compared with |"),
+             "|---|---|---|---|---|---|"]
+    lines += [f"| {int(r.priority)} | {esc(r.theme)} | {esc(r.finding)} | {esc(r.action)} | {esc(getattr(r, 'evidence', ''))} | "
+              f"{esc(getattr(r, 'anchor', ''))} |" for r in recs.itertuples()]
+    lines += ["", PRIORITY_NOTE[L.code], ""]
+    targets, calendar = read_plan(policy_path, lang)
+    if targets is not None and len(targets):
+        lines += [L.t("## KPI-doelen (SMART)", "## KPI targets (SMART)"), "", *[f"- {esc(s)}" for s in targets["statement"]], ""]
+    if calendar is not None and len(calendar):
+        lines += [L.t("## Contentkalender", "## Content calendar"), "",
+                  L.t("| datum | dag | tijd | kanaal | thema | waarom dan |", "| date | day | time | channel | theme | why then |"),
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {r.date} | {r.day} | {r.time} | {esc(r.channel)} | {esc(r.theme)} | {esc(r.why)} |" for r in calendar.itertuples()]
+        lines += [""]
+    lines += [L.t("## Concept-webcarebeleid", "## Draft webcare policy"), ""]
     for sec in sections:
-        lines += [f"### {sec['title']}", "", *[p + "\n" for p in sec["paragraphs"]]]
+        # paragraphs may quote the organisation's own replies: HTML in them is shown, never rendered
+        lines += [f"### {sec['title']}", "", *[html.escape(p, quote=False) + "\n" for p in sec["paragraphs"]]]
     return "\n".join(lines).rstrip() + "\n"
 
 

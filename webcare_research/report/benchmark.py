@@ -167,8 +167,9 @@ def key_findings(b: BenchmarkContext) -> list[str]:
                        f"niet gerangschikt: {', '.join(small[:8])}{' …' if len(small) > 8 else ''}.",
                        f"{len(small)} organisation(s) have fewer than {b.config.benchmark.min_n} inbound messages and are "
                        f"not ranked: {', '.join(small[:8])}{' …' if len(small) > 8 else ''}."))
-    if len(b.spikes):
-        s = b.spikes.sort_values("ratio", ascending=False).iloc[0]
+    vol = b.spikes[b.spikes["kind"] == "volume"] if "kind" in b.spikes else b.spikes
+    if len(vol):
+        s = vol.sort_values("ratio", ascending=False).iloc[0]
         out.append(L.t(f"De grootste piek: {s['organisation']} kreeg op {L.date(s['start'])} {L.num(s['inbound'])} berichten, "
                        f"{L.num(s['ratio'], 1)} keer het normale aantal; daarvan kreeg {L.pct(s['response_rate'])} een reactie.",
                        f"The biggest spike: {s['organisation']} received {L.num(s['inbound'])} messages on {L.date(s['start'])}, "
@@ -423,8 +424,10 @@ def trends_section(b: BenchmarkContext) -> str:
 def spikes_section(b: BenchmarkContext) -> str:
     L = b.L
     head = heading_html(L.t("Pieken in de hele studie", "Spikes across the study"), intro=L.t(
-        "Dagen en uren met veel meer inkomende berichten dan normaal voor die organisatie, grootste eerst.",
-        "Days and hours with far more inbound messages than usual for that organisation, largest first."))
+        "Dagen en uren met veel meer inkomende berichten dan normaal voor die organisatie, en dagen met een veel groter "
+        "aandeel negatieve berichten of één onderwerp dat veel vaker voorkomt dan normaal; grootste eerst.",
+        "Days and hours with far more inbound messages than usual for that organisation, and days with a much larger share "
+        "of negative messages or one topic far more common than usual; largest first."))
     if b.spikes.empty:
         return head + note_html(L.t("Geen pieken gevonden.", "No spikes found."))
     s = b.spikes.sort_values("ratio", ascending=False).head(15)

@@ -167,13 +167,24 @@ def league_rows(m: pd.DataFrame, fmt, L: Lang = NL, sector: bool = False) -> pd.
 
 
 def spike_rows(s: pd.DataFrame, L: Lang = NL, organisation: bool = False, example: bool = False) -> pd.DataFrame:
-    "Rows of spikes.csv for display: (organisation,) scale, start, inbound, usual, ratio, response, median first reply (, example)."
+    """Rows of spikes.csv for display: (organisation,) signal (volume per hour/day, negative share, a topic), start,
+    inbound, count against the usual count, ratio, response, median first reply, top topic (, example)."""
     cols = {L.t("organisatie", "organisation"): s["organisation"].to_numpy()} if organisation else {}
-    cols.update({L.t("schaal", "scale"): s["scale"].map({"day": L.t("dag", "day"), "hour": L.t("uur", "hour")}).to_numpy(),
+    kind = s["kind"] if "kind" in s else pd.Series("volume", index=s.index)
+    scale = s["scale"].map({"day": L.t("dag", "day"), "hour": L.t("uur", "hour")})
+    topic = s["top_topic"].fillna("").astype(str) if "top_topic" in s else pd.Series("", index=s.index)
+    signal = [L.t(f"volume per {sc}", f"volume per {sc}") if k == "volume" else
+              L.t("aandeel negatief", "negative share") if k == "negative_share" else L.t(f"onderwerp '{tp}'", f"topic '{tp}'")
+              for k, sc, tp in zip(kind, scale, topic)]
+    count = s["count"] if "count" in s else s["inbound"]
+    cols.update({L.t("signaal", "signal"): signal,
                  L.t("begin", "start"): s["start"].astype(str).str[:16].to_numpy(), L.t("inkomend", "inbound"): s["inbound"].to_numpy(),
-                 L.t("normaal", "usual"): s["baseline"].to_numpy(), L.t("factor", "ratio"): s["ratio"].round(1).to_numpy(),
+                 L.t("aantal / normaal", "count / usual"): [f"{L.num(c)} / {L.num(b, 1)}" for c, b in zip(count, s["baseline"])],
+                 L.t("factor", "ratio"): s["ratio"].round(1).to_numpy(),
                  L.t("respons", "response"): [L.pct(x) for x in s["response_rate"]],
                  L.t("mediane eerste reactie", "median first reply"): [L.minutes(x) for x in s["frt_median_min"]]})
+    if "top_topic" in s and topic.ne("").any():
+        cols[L.t("vooral over", "mostly about")] = topic.to_numpy()
     if example:
         cols[L.t("voorbeeld", "example")] = s["examples"].fillna("").str.split(" | ", regex=False).str[0].str[:160].to_numpy()
     return pd.DataFrame(cols)
@@ -217,7 +228,7 @@ nav.toc a { color: #1c2833; text-decoration: none; border-bottom: 1px dotted var
   main { max-width: none; padding: 0; }
   h2 { break-before: page; } .cover + nav.toc h2, h2.keep { break-before: auto; }
   h1, h2, h3, h4 { break-after: avoid; } p.intro { break-before: avoid; break-after: avoid; }
-  table, figure, .kpis, .student, .cover, li { break-inside: avoid; }
+  figure, .kpis, .student, .cover, li { break-inside: avoid; }  /* tables break between rows (header repeated) */
   thead { display: table-header-group; } tr { break-inside: avoid; }
   .cover { break-after: page; } nav.toc { break-after: page; }
   a { color: inherit; }

@@ -19,7 +19,8 @@ WEEKDAY_LABELS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # %% auto #0
 __all__ = ['WEEKDAY_LABELS_EN', 'HOW_VALUES', 'FOCUS_COLOUR', 'PEER_COLOUR', 'CHV_LABELS_NL', 'TACTIC_LABELS_NL', 'CHV_LABELS_EN',
            'TACTIC_LABELS_EN', 'response_time_ecdf', 'log_bins', 'response_time_distribution', 'hour_of_week_grid',
-           'hour_of_week_heatmap', 'volume_heatmap', 'benchmark_plot', 'km_figure', 'unanswered_heatmap', 'chv_bars']
+           'hour_of_week_heatmap', 'volume_heatmap', 'calendar_figure', 'benchmark_plot', 'km_figure',
+           'unanswered_heatmap', 'chv_bars']
 
 # %% ../../notebooks/91_report_plots.ipynb #a587746a
 def response_time_ecdf(threads: pd.DataFrame, by: str = "channel", organisation: str | None = None) -> pd.DataFrame:
@@ -112,6 +113,17 @@ def volume_heatmap(how: pd.DataFrame, tz: str = "Europe/Amsterdam", ax=None, tit
     grid.index = list(WEEKDAY_LABELS_NL if lang == "nl" else WEEKDAY_LABELS_EN)
     grid.index.name, grid.columns.name = "weekday", "hour"
     return _draw_grid(grid, "volume", tz, ax, title, lang)
+
+
+def calendar_figure(how: pd.DataFrame, calendar: pd.DataFrame, tz: str = "Europe/Amsterdam", lang: str = "nl") -> Figure:
+    "The volume heatmap with the content calendar's posts marked (white stars) an hour before the peaks."
+    fig = volume_heatmap(how, tz=tz, lang=lang)
+    ax = fig.axes[0]
+    slots = calendar[["weekday", "hour"]].drop_duplicates()
+    ax.scatter(slots["hour"], slots["weekday"], marker="*", s=220, c="white", edgecolors="#c0392b", linewidths=1.2,
+               label=Lang(lang).t("gepland bericht", "planned post"))
+    ax.legend(loc="upper left", fontsize=8, framealpha=.9)
+    return fig
 
 
 def _draw_grid(grid: pd.DataFrame, value: str, tz: str, ax=None, title: str | None = None, lang: str = "nl") -> Figure:

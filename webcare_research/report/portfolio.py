@@ -15,9 +15,9 @@ from ..core.channels import channel_kind, kind_label
 from ..core.formatters import Lang
 from .document import (cover_html, export_table, figure_html, heading_html, html_table, note_html,
                                               paragraphs_html, student_box, toc_marker)
-from .plots import km_figure, volume_heatmap
-from .sections import (ReportContext, TYPE_LABELS_EN, _run_table, executive_summary, kpi_html,
-                                              kpi_proposals)
+from .plots import calendar_figure, km_figure
+from .sections import ReportContext, TYPE_LABELS_EN, _run_table, executive_summary, kpi_html, plan_calendar, plan_targets
+from ..policy.plan import calendar_table, target_table
 
 # %% auto #0
 __all__ = ['GUIDELINES', 'EXAMPLE_REPLIES', 'cover_section', 'intro_section', 'analysis_section', 'goals_section',
@@ -108,7 +108,7 @@ def analysis_section(ctx: ReportContext) -> str:
 def goals_section(ctx: ReportContext) -> str:
     "Step 2: goals and SMART KPIs — pre-filled proposals from the baseline and the peers, and where the student judges."
     L = ctx.L
-    t = kpi_proposals(ctx)
+    t = target_table(plan_targets(ctx), L)
     export_table(t, ctx.exports, "kpi_proposals")
     return (heading_html(L.t("Stap 2 — Doelen en SMART-KPI's", "Step 2 — Goals and SMART KPIs"), intro=L.t(
         "SMART: specifiek, meetbaar, acceptabel, realistisch, tijdgebonden. Hieronder staan voorstellen, berekend uit de "
@@ -174,38 +174,14 @@ def guidelines_section(ctx: ReportContext) -> str:
     return "".join(out)
 
 
-def calendar_frame(ctx: ReportContext, weeks: int = 4) -> pd.DataFrame:
-    """A content-calendar proposal: per week, posts on the busiest days and hours of the week (the measured volume), on
-    the busiest channels, with themes from what customers write about; the 'your idea' column is the student's."""
-    L, fi = ctx.L, ctx.findings
-    how = fi.hour_of_week.groupby(["weekday", "hour"])["inbound"].sum()
-    slots = how.sort_values(ascending=False, kind="stable")
-    picked, days = [], set()
-    for (d, h), _ in slots.items():  # the busiest hours, on different days
-        if d not in days:
-            picked.append((int(d), int(h)))
-            days.add(d)
-        if len(picked) == 2:
-            break
-    chans = fi.channels.sort_values("inbound", ascending=False)["channel"].tolist()
-    chans = [c for c in chans if channel_kind(c) != "review_site"] or chans or ["—"]
-    themes = [L.t("veelgestelde vraag beantwoord (FAQ)", "frequently asked question answered (FAQ)"),
-              L.t("klantverhaal (met toestemming)", "customer story (with permission)"),
-              L.t("achter de schermen bij het webcareteam", "behind the scenes with the webcare team"),
-              L.t("actie of nieuw product", "promotion or new product")]
-    topics = _run_table(ctx, "topics/topics.csv")
-    if topics is not None and len(topics):
-        top = topics[topics["topic"] != -1]["label"].head(2).tolist()
-        themes[0] += f" — {', '.join(map(str, top))}" if top else ""
-    names = [L.t(*d) for d in (("maandag", "Monday"), ("dinsdag", "Tuesday"), ("woensdag", "Wednesday"), ("donderdag", "Thursday"),
-                               ("vrijdag", "Friday"), ("zaterdag", "Saturday"), ("zondag", "Sunday"))]
-    rows = []
-    for w in range(1, weeks + 1):
-        for j, (d, h) in enumerate(sorted(picked)):
-            rows.append({L.t("week", "week"): w, L.t("dag", "day"): names[d], L.t("tijd", "time"): f"{h:02d}:00",
-                         L.t("kanaal", "channel"): chans[(w + j) % len(chans)], L.t("thema", "theme"): themes[(w - 1 + j) % len(themes)],
-                         L.t("jouw idee", "your idea"): ""})
-    return pd.DataFrame(rows)
+def calendar_frame(ctx: ReportContext) -> pd.DataFrame:
+    """The policy stage's content calendar (posts an hour before the busiest hours, on the busiest public channels and the
+    organisation's recurring topics) with a 'your idea' column for the student."""
+    L = ctx.L
+    cal = plan_calendar(ctx)
+    if cal is None or cal.empty:
+        return pd.DataFrame(columns=[L.t("week", "week"), L.t("dag", "day"), L.t("tijd", "time"), L.t("jouw idee", "your idea")])
+    return calendar_table(cal, L).assign(**{L.t("jouw idee", "your idea"): ""})
 
 
 def calendar_section(ctx: ReportContext) -> str:
@@ -214,12 +190,14 @@ def calendar_section(ctx: ReportContext) -> str:
     cal = calendar_frame(ctx)
     export_table(cal, ctx.exports, "content_calendar")
     return (heading_html(L.t("Contentkalender", "Content calendar"), 3, L.t(
-        "Voorstel: twee berichten per week op de dagen en uren waarop de meeste klanten schrijven (zie de figuur), op de "
-        "drukste kanalen. Vul de laatste kolom zelf in.", "Proposal: two posts a week on the days and hours when most "
-        "customers write (see the figure), on the busiest channels. Fill in the last column yourself."))
-        + figure_html(volume_heatmap(ctx.findings.hour_of_week, tz=ctx.config.tz, lang=ctx.lang),
-                      L.t("Inkomende berichten per uur van de week", "Inbound messages per hour of the week"),
-                      export=ctx.export("calendar_volume"))
+        "Voorstel: twee berichten per week, een uur vóór de uren waarop de meeste klanten schrijven (de sterren in de "
+        "figuur), op de drukste openbare kanalen. Vul de laatste kolom zelf in.", "Proposal: two posts a week, an hour "
+        "before the hours when most customers write (the stars in the figure), on the busiest public channels. Fill in "
+        "the last column yourself."))
+        + (figure_html(calendar_figure(ctx.findings.hour_of_week, plan_calendar(ctx), tz=ctx.config.tz, lang=ctx.lang),
+                       L.t("Inkomende berichten per uur van de week en de geplande berichten",
+                           "Inbound messages per hour of the week and the planned posts"), export=ctx.export("calendar_volume"))
+           if plan_calendar(ctx) is not None and len(plan_calendar(ctx)) else "")
         + html_table(cal, L)
         + student_box(L.t("Maak de kalender af: welk bericht plaats je wanneer, en hoe vergroot je zo de betrokkenheid "
                           "(wekelijkse posts, acties, klantverhalen)?", "Complete the calendar: which post goes out when, "

@@ -22,7 +22,7 @@ from ..core.formatters import Lang
 from ..core.outputs import (clean_notebook, contained, read_parquet, require_complete, slugify, staged_folder,
                                            write_text)
 from ..benchmark.study import findings_index, iter_study_findings
-from ..policy.recommendations import study_policy
+from ..policy.plan import study_policy
 from ..run.study import study_output
 from .document import (KINDS, finish_html, heading_html, kind_title, make_editable, notebook_to_html,
                                               report_title, template_path)

@@ -24,17 +24,18 @@ from ..benchmark.findings import MENTION_ONLY_NOTE, Findings
 from ..benchmark.study import read_findings
 from ..measures.basic import DEFINITIONS
 from ..measures.definitions import definitions_table
-from ..policy.recommendations import TARGETS, channel_norms, period_label, policy_sections, read_policy
+from ..policy.recommendations import channel_norms, period_label, policy_sections, read_plan, read_policy
+from ..policy.plan import calendar_table, content_calendar, kpi_targets, target_table
 from .document import (cover_html, export_table, figure_html, heading_html, html_table, league_rows,
                                               note_html, paragraphs_html, png_html, report_date, report_title, spike_rows,
                                               toc_marker)
-from .plots import benchmark_plot, chv_bars, km_figure, unanswered_heatmap, volume_heatmap
+from .plots import benchmark_plot, calendar_figure, chv_bars, km_figure, unanswered_heatmap, volume_heatmap
 
 # %% auto #0
 __all__ = ['REPORT_PARAMETERS', 'TYPE_LABELS_EN', 'slug', 'ReportContext', 'load_context', 'resolve_organisation',
            'executive_summary', 'cover_section', 'kpi_html', 'summary_section', 'recommendations_section',
            'service_section', 'spikes_section', 'quality_section', 'sentiment_topics_section', 'peers_section',
-           'kpi_proposals', 'targets_section', 'policy_section', 'methods_section', 'definitions_html',
+           'plan_targets', 'plan_calendar', 'targets_section', 'policy_section', 'methods_section', 'definitions_html',
            'write_sidecars']
 
 # %% ../../notebooks/92_report_sections.ipynb #62acdd47
@@ -57,6 +58,8 @@ class ReportContext:
     facts: dict | None = None
     recommendations: pd.DataFrame | None = None
     policy: list | None = None  # policy sections [{title, paragraphs}]
+    targets: pd.DataFrame | None = None  # SMART KPI targets (policy stage)
+    calendar: pd.DataFrame | None = None  # content calendar (policy stage)
     lang: str = "nl"
     run_dir: Path | None = None  # the study's output folder (benchmark.csv, spikes.csv, topics/), when there is one
     exports: Path | None = None  # write figures (PNG) and tables (CSV, XLSX) here too
@@ -87,8 +90,9 @@ def load_context(findings_path: str | Path, policy_path: str | Path = "", config
     lang = lang or (cfg.language if cfg.language in ("nl", "en") else "nl")
     fi, facts = read_findings(findings_path)
     recs, policy = read_policy(policy_path, lang) if policy_path else (None, None)
-    return ReportContext(study or cfg.study, fi.organisation, cfg, fi.measures, fi, facts, recs, policy, lang,
-                         Path(run_dir) if run_dir else None, Path(exports_dir) if exports_dir else None)
+    targets, calendar = read_plan(policy_path, lang) if policy_path else (None, None)
+    return ReportContext(study or cfg.study, fi.organisation, cfg, fi.measures, fi, facts, recs, policy, targets, calendar,
+                         lang, Path(run_dir) if run_dir else None, Path(exports_dir) if exports_dir else None)
 
 
 def resolve_organisation(name: str, known: Iterable[str], where: str | Path = "") -> str:
@@ -217,14 +221,25 @@ def summary_section(ctx: ReportContext) -> str:
 def recommendations_section(ctx: ReportContext) -> str:
     L = ctx.L
     head = heading_html(L.t("Aanbevelingen", "Recommendations"),
-                        intro=L.t("Afgeleid uit de cijfers in dit rapport; elke aanbeveling noemt de bevinding waarop ze rust. "
-                                  "Prioriteit 1 = nu aanpakken, 2 = dit kwartaal, 3 = vasthouden of verfijnen.",
-                                  "Derived from the numbers in this report; each recommendation names the finding it rests on. "
-                                  "Priority 1 = act now, 2 = this quarter, 3 = keep or refine."))
+                        intro=L.t("Afgeleid uit de cijfers in dit rapport; elke aanbeveling noemt de bevinding waarop ze rust, "
+                                  "het cijfer met zijn 95%-betrouwbaarheidsinterval en waarmee het is vergeleken (doel, "
+                                  "mediaan van de andere organisaties of een gepubliceerde norm). Prioriteit 1 = nu aanpakken, "
+                                  "2 = dit kwartaal, 3 = vasthouden of verfijnen.",
+                                  "Derived from the numbers in this report; each recommendation names the finding it rests on, "
+                                  "the figure with its 95% confidence interval and what it is compared with (target, median of "
+                                  "the other organisations or a published norm). Priority 1 = act now, 2 = this quarter, "
+                                  "3 = keep or refine."))
     if ctx.recommendations is None:
         return head + note_html(L.t("Geen aanbevelingen: het beleidsbestand ontbreekt.", "No recommendations: the policy file is missing."))
-    r = ctx.recommendations.rename(columns={"priority": L.t("prioriteit", "priority"), "theme": L.t("thema", "theme"),
-                                            "finding": L.t("bevinding", "finding"), "action": L.t("aanbeveling", "recommendation")})
+    r = ctx.recommendations.copy()
+    if "evidence" in r:  # policy files of this version: the figure and its anchor in one column
+        basis = r["evidence"].fillna("").astype(str)
+        anchor = r["anchor"].fillna("").astype(str)
+        r["evidence"] = [e + (L.t(" — vergeleken met: ", " — compared with: ") + a if a else "") for e, a in zip(basis, anchor)]
+        r = r.drop(columns=[c for c in ("anchor", "rule") if c in r])
+    r = r.rename(columns={"priority": L.t("prioriteit", "priority"), "theme": L.t("thema", "theme"),
+                          "finding": L.t("bevinding", "finding"), "action": L.t("aanbeveling", "recommendation"),
+                          "evidence": L.t("onderbouwing", "evidence")})
     export_table(r, ctx.exports, "recommendations")
     return head + html_table(r, L, formats={r.columns[0]: "{:.0f}"})
 
@@ -320,9 +335,10 @@ def spikes_section(ctx: ReportContext) -> str:
     L = ctx.L
     head = heading_html(L.t("Pieken", "Spikes"), intro=L.t(
         "Dagen en uren met veel meer inkomende berichten dan gewoonlijk (ten opzichte van de mediaan van de voorgaande "
-        "periode), en hoe die zijn opgevangen.",
-        "Days and hours with far more inbound messages than usual (against the median of the preceding period), and how "
-        "they were handled."))
+        "periode), dagen met een veel groter aandeel negatieve berichten of één onderwerp dat veel vaker voorkomt dan "
+        "gewoonlijk, en hoe die zijn opgevangen.",
+        "Days and hours with far more inbound messages than usual (against the median of the preceding period), days with "
+        "a much larger share of negative messages or one topic far more common than usual, and how they were handled."))
     s = _run_table(ctx, "spikes.csv")
     s = s[s["organisation"] == ctx.organisation] if s is not None else None
     if s is None or s.empty:
@@ -453,44 +469,21 @@ def peers_section(ctx: ReportContext) -> str:
     return "".join(out)
 
 
-def kpi_proposals(ctx: ReportContext) -> pd.DataFrame:
-    """SMART KPI proposals from the baseline and the peers: what, now (with CI), peers' median, target, by when, how measured.
+def plan_targets(ctx: ReportContext) -> pd.DataFrame:
+    "The policy stage's SMART targets; computed from the facts when the policy file predates them."
+    return ctx.targets if ctx.targets is not None else kpi_targets(ctx.facts, ctx.lang)
 
-    Targets are the study's `targets:` (defaults 90% response, 80% within the norm, said in the methods); where the gap
-    to a target is over 20 points, the first step is half-way this quarter (realistic), the target itself by the next."""
-    L, f = ctx.L, ctx.facts
-    tg = {**TARGETS, **(f.get("targets") or {})}
-    end = pd.Timestamp(f["period_end"])
-    q1, q2 = (end + pd.offsets.QuarterEnd(1)), (end + pd.offsets.QuarterEnd(2))
-    rows = []
-    for key, label, now, lo, hi, peer, target, how in (
-            ("response_rate", L.t("responspercentage", "response rate"), f["response_rate"], f["response_rate_ci_low"],
-             f["response_rate_ci_high"], f.get("peer_response_rate"), tg["response_rate"],
-             L.t("beantwoorde / alle inkomende berichten, per maand", "answered / all inbound messages, per month")),
-            ("service_level", L.t("binnen de norm van ", "within the norm of ") + L.minutes(f["norm_min"]), f["service_level"],
-             f["service_level_ci_low"], f["service_level_ci_high"], f.get("peer_service_level"), tg["service_level"],
-             L.t("Kaplan-Meier, alle inkomende berichten, per maand", "Kaplan-Meier, all inbound messages, per month"))):
-        step = now + (target - now) / 2 if target - now > 0.20 else target
-        rows.append({"kpi": label, "now": f"{L.pct(now)} ({L.pct(lo)}–{L.pct(hi)})", "peers": L.pct(peer),
-                     "target": L.pct(step) + (L.t(f", daarna {L.pct(target)}", f", then {L.pct(target)}") if step != target else ""),
-                     "by": L.date(q1) + (f" / {L.date(q2)}" if step != target else ""), "how": how})
-    med, peer_med = f["km_median_min"], f.get("peer_km_median_min")
-    rows.append({"kpi": L.t("mediane eerste reactie (KM)", "median first reply (KM)"), "now": L.minutes(med),
-                 "peers": L.minutes(peer_med), "target": "≤ " + L.minutes(f["norm_min"]), "by": L.date(q1),
-                 "how": L.t("Kaplan-Meier-mediaan, onbeantwoord telt mee", "Kaplan-Meier median, unanswered counted")})
-    q = f.get("quality") or {}
-    if q:
-        rows.append({"kpi": L.t("menselijke toon (CHV-score)", "human voice (CHV score)"), "now": L.pct(q["chv_score"]),
-                     "peers": "–", "target": L.pct(min(1.0, q["chv_score"] + 0.10)), "by": L.date(q1),
-                     "how": L.t("steekproef van reacties, elementen van menselijke toon", "sample of replies, human-voice elements")})
-    cols = {"kpi": "KPI", "now": L.t("nu (95%-BI)", "now (95% CI)"), "peers": L.t("mediaan andere organisaties", "median of others"),
-            "target": L.t("doel", "target"), "by": L.t("uiterlijk", "by"), "how": L.t("gemeten als", "measured as")}
-    return pd.DataFrame(rows).rename(columns=cols)
+
+def plan_calendar(ctx: ReportContext) -> pd.DataFrame | None:
+    "The policy stage's content calendar; computed from the findings when the policy file predates it."
+    if ctx.targets is not None or ctx.findings is None:  # a policy file of this version: its calendar, or none
+        return ctx.calendar
+    return content_calendar(ctx.findings.hour_of_week, ctx.findings.channels, ctx.facts["period_end"], lang=ctx.lang)
 
 
 def targets_section(ctx: ReportContext) -> str:
     L = ctx.L
-    t = kpi_proposals(ctx)
+    t = target_table(plan_targets(ctx), L)
     export_table(t, ctx.exports, "kpi_targets")
     return heading_html(L.t("KPI-doelen", "KPI targets"), intro=L.t(
         "Voorstellen vanuit de huidige waarde en de andere organisaties: specifiek, meetbaar (definitie in de bijlage), "
@@ -508,7 +501,21 @@ def policy_section(ctx: ReportContext) -> str:
         "<div class='policy'>"]
     for sec in (ctx.policy if ctx.policy is not None else policy_sections(ctx.facts, lang=ctx.lang)):
         out.append(f"<h4>{html.escape(sec['title'])}</h4>" + paragraphs_html(sec["paragraphs"]))
-    return "".join(out) + "</div>"
+    out.append("</div>")
+    cal = plan_calendar(ctx)
+    if cal is not None and len(cal):
+        t = calendar_table(cal, L)
+        export_table(t, ctx.exports, "content_calendar")
+        out.append(heading_html(L.t("Contentkalender", "Content calendar"), 3, L.t(
+            "Proactieve berichten een uur vóór de drukste uren van de week (de markeringen in de figuur), op de drukste "
+            "openbare kanalen en over de onderwerpen waar klanten het vaakst over schrijven.",
+            "Proactive posts an hour before the busiest hours of the week (the marks in the figure), on the busiest public "
+            "channels and on the topics customers write about most.")))
+        out.append(figure_html(calendar_figure(ctx.findings.hour_of_week, cal, tz=ctx.config.tz, lang=ctx.lang),
+                               L.t("Inkomende berichten per uur van de week en de geplande berichten",
+                                   "Inbound messages per hour of the week and the planned posts"), export=ctx.export("content_calendar")))
+        out.append(html_table(t, L))
+    return "".join(out)
 
 
 def methods_section(ctx: ReportContext, sample: int = 10) -> str:

@@ -33,7 +33,7 @@ from ..benchmark.league import difference_tests, league_table
 from ..benchmark.index import index_sensitivity_figure, webcare_index
 from ..benchmark.spikes import spikes
 from ..benchmark.trends import trend_table
-from ..policy.recommendations import study_policy
+from ..policy.plan import study_policy
 
 # %% auto #0
 __all__ = ['STAGES', 'STAGE_VERSION', 'SKIP_NAMES', 'STAGE_OUTPUTS', 'study_output', 'study_inputs', 'run_study',
@@ -41,7 +41,8 @@ __all__ = ['STAGES', 'STAGE_VERSION', 'SKIP_NAMES', 'STAGE_OUTPUTS', 'study_outp
 
 # %% ../../notebooks/88_run_study.ipynb #e459677a
 STAGES = ("ingest", "enrich", "quality", "topics", "measures", "findings", "policy", "benchmark")
-STAGE_VERSION = 2  # bump when a stage file's layout changes: every stamp then says it is stale (2: policy in nl and en)
+STAGE_VERSION = 3  # bump when a stage file's layout changes: every stamp then says it is stale (2: policy in nl and en;
+# 3: spikes.csv with kinds and topics, trends.csv)
 SKIP_NAMES = {"study.yml", SECRETS_FILE}
 
 
@@ -73,7 +74,10 @@ def study_inputs(cfg: StudyConfig, out: Path) -> list[dict]:
             and out.resolve() not in f.resolve().parents)
         if not found:
             raise InputError(f"{cfg.source_path}: corpora[{i}].path {c.path!r} holds no files")
-        files += [{"path": f, "format": c.format} for f in found]
+        mapping = c.mapping
+        if isinstance(mapping, str) and (cfg.study_dir / mapping).is_file():  # a mapping file beside study.yml
+            mapping = str(cfg.study_dir / mapping)
+        files += [{"path": f, "format": c.format, "mapping": mapping} for f in found]
     for f in files:
         f["bytes"], f["sha256"] = f["path"].stat().st_size, file_sha256(f["path"])
     return files
@@ -124,6 +128,16 @@ STAGE_OUTPUTS = {"ingest": ["data/ingest_summary.json", "data/mentions.parquet",
                  "benchmark": ["benchmark.csv", "tests.csv", "index.csv", "spikes.csv"]}
 
 
+def _spike_labels(out: Path) -> pd.DataFrame | None:
+    "message_id, sentiment (enrich) and topic_label (topics, when fitted) of the inbound messages: what surges are found in."
+    lab = read_parquet(out / "data" / "enriched.parquet", columns=["message_id", "author_role", "sentiment"])
+    lab = lab[lab["author_role"] == "customer"].drop(columns="author_role")
+    assignments = out / "topics" / "assignments.parquet"
+    if assignments.exists():
+        lab = lab.merge(read_parquet(assignments, columns=["message_id", "topic_label"]), on="message_id", how="left")
+    return lab
+
+
 def _lock_versions() -> dict:
     "Versions of the packages a study's numbers depend on (the lock pins them all)."
     from importlib.metadata import PackageNotFoundError, version
@@ -151,7 +165,7 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
     part = lambda *names: {n: s.get(n) for n in names}  # the settings a stage depends on, and only those
     clock = part("country", "timezone", "opening_hours", "response_norm_minutes", "norms")
     keys = {"ingest": _sha(__version__, [(str(f["path"].relative_to(cfg.study_dir)) if f["path"].is_relative_to(cfg.study_dir)
-                                         else str(f["path"]), f["sha256"], f["format"]) for f in inputs],
+                                         else str(f["path"]), f["sha256"], f["format"], f["mapping"]) for f in inputs],
                            part("organisations", "channels", "country", "timezone", "mapping", "pseudonymise", "period"), salt_fp)}
     keys["enrich"] = _sha(keys["ingest"], part("language"), STAGE_VERSION)
     keys["quality"] = _sha(keys["enrich"], STAGE_VERSION)
@@ -159,14 +173,19 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
                           bertopic_available())  # installing the extra later makes the stage run
     keys["measures"] = _sha(keys["ingest"], clock, STAGE_VERSION)
     keys["findings"] = _sha(keys["quality"], clock, part("language", "targets"), STAGE_VERSION)
-    keys["policy"] = _sha(keys["findings"], STAGE_VERSION)
-    keys["benchmark"] = _sha(keys["findings"], part("benchmark", "index"))
+    rulebook = (cfg.study_dir / cfg.policy.rules) if cfg.policy.rules else None
+    if rulebook is not None and not rulebook.is_file():
+        raise ConfigError(f"{cfg.source_path}: policy.rules {cfg.policy.rules!r} not found (looked at {rulebook})",
+                          hint="a copy of webcare_research/assets/policy/rules.yml, relative to study.yml")
+    keys["policy"] = _sha(keys["findings"], keys["topics"], STAGE_VERSION, file_sha256(rulebook) if rulebook else None)
+    keys["benchmark"] = _sha(keys["findings"], keys["topics"], part("benchmark", "index"), STAGE_VERSION)
     data = out / "data"
     ran, times = [], {}
 
     def stage_ingest():
         fmt = {str(f["path"]): f["format"] for f in inputs if f["format"]} or None
-        ingest([f["path"] for f in inputs], data, fmt=fmt, config=cfg, progress=progress)
+        ingest([f["path"] for f in inputs], data, fmt=fmt, config=cfg, progress=progress,
+               mappings={str(f["path"]): f["mapping"] for f in inputs if f["mapping"] is not None} or None)
 
     def stage_enrich():
         enrich_file(data / "mentions.parquet", data / "enriched.parquet", config=cfg, progress=progress)
@@ -195,7 +214,8 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
         study_findings(data, cfg, progress=progress, out_dir=out / "findings", mentions_path=data / "quality.parquet")
 
     def stage_policy():
-        study_policy(findings_index(out / "findings"), out / "policy")
+        study_policy(findings_index(out / "findings"), out / "policy", rulebook=rulebook,
+                     topics=out / "topics" / "assignments.parquet")
 
     def stage_benchmark():
         threads, mentions = read_parquet(data / "threads.parquet"), read_parquet(data / "mentions.parquet")
@@ -207,7 +227,7 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
         fig = index_sensitivity_figure(idx)
         if fig is not None:
             fig.savefig(out / "index_sensitivity.png", dpi=110, metadata={"Software": None})
-        write_table(spikes(threads, cfg, mentions), out / "spikes.csv")
+        write_table(spikes(threads, cfg, mentions, labels=_spike_labels(out)), out / "spikes.csv")
         before = data / "comparison" / "threads.parquet"
         if before.exists():  # `period.comparison` in study.yml: the change since then, per organisation and measure
             write_table(trend_table(threads, read_parquet(before), cfg), out / "trends.csv")

@@ -26,8 +26,8 @@ from ..core.errors import ConfigError
 # %% auto #0
 __all__ = ['WEEKDAYS', 'DEFAULT_TZ', 'DEFAULT_SALT', 'SECRETS_FILE', 'COUNTRY_TIMEZONES', 'DEFAULT_OPENING_HOURS',
            'INDEX_WEIGHTS', 'NOTES', 'project_root', 'data_dir', 'norm_handle', 'Organisation', 'OpeningHours', 'Norms',
-           'Targets', 'Comparison', 'Period', 'Corpus', 'BenchmarkSettings', 'ReportSettings', 'IndexSettings',
-           'StudyConfig', 'load_config', 'defaults_note', 'business_minutes']
+           'Targets', 'Comparison', 'Period', 'Corpus', 'BenchmarkSettings', 'ReportSettings', 'PolicySettings',
+           'IndexSettings', 'StudyConfig', 'load_config', 'defaults_note', 'business_minutes']
 
 # %% ../../notebooks/06_study_config.ipynb #b02904d2
 def project_root() -> Path:
@@ -145,6 +145,8 @@ class Targets(_Strict):
     "KPI targets the recommendations compare with."
     response_rate: float = Field(0.90, gt=0, le=1, description="Share of inbound messages answered")
     service_level: float = Field(0.80, gt=0, le=1, description="Share answered within the channel's norm")
+    frt_median_min: float | None = Field(None, gt=0, description="Median first reply in minutes (default: the norm)")
+    chv_score: float | None = Field(None, gt=0, le=1, description="Human-voice (CHV) score (default: now + 10 points)")
 
 
 class Comparison(_Strict):
@@ -192,6 +194,8 @@ class Corpus(_Strict):
     "One export to ingest (`webcare run`): a file, or a folder whose files are all read; relative to study.yml."
     path: str = Field(min_length=1, description="Export file or folder", examples=["raw/twcs.csv"])
     format: str | None = Field(None, description="Force a format instead of detecting it", examples=["twcs"])
+    mapping: dict[str, Any] | str | None = Field(None, description="Column mapping for this corpus only (else the "
+                                                 "study's `mapping`)", examples=["sprout"])
 
 
 class BenchmarkSettings(_Strict):
@@ -211,10 +215,17 @@ class ReportSettings(_Strict):
     logo: str | None = Field(None, description="PNG/JPEG/SVG for the cover (relative to study.yml)", examples=["logo.png"])
 
 
+class PolicySettings(_Strict):
+    "Where the recommendations come from."
+    rules: str | None = Field(None, description="The study's own rulebook (YAML, relative to study.yml; default: the "
+                              "shipped assets/policy/rules.yml)", examples=["rules.yml"])
+
+
 class IndexSettings(_Strict):
     "The webcare index: component weights (normalised to sum 1) and the sensitivity analysis."
     weights: dict[str, float] = Field(default_factory=lambda: dict(INDEX_WEIGHTS),
-                                      description="Weight per component: " + ", ".join(INDEX_WEIGHTS))
+                                      description="Weight per component (one left out keeps its default; 0 drops it; "
+                                      "see notebooks/explanations/webcare_index.ipynb): " + ", ".join(INDEX_WEIGHTS))
     draws: int = Field(2000, ge=100, le=100_000, description="Random (Dirichlet) weightings in the sensitivity analysis")
 
     @field_validator("weights")
@@ -259,6 +270,7 @@ class StudyConfig(_Strict):
     benchmark: BenchmarkSettings = Field(default_factory=BenchmarkSettings, description="Benchmark settings")
     index: IndexSettings = Field(default_factory=IndexSettings, description="Webcare index weights")
     report: ReportSettings = Field(default_factory=ReportSettings, description="Report settings (peers, logo)")
+    policy: PolicySettings = Field(default_factory=PolicySettings, description="Recommendation rulebook")
     source_path: str | None = Field(None, exclude=True, description="Where the config was read from (set by load_config)")
 
     @model_validator(mode="before")
