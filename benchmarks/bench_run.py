@@ -27,14 +27,13 @@ from bench_ingest import OUT, corpus  # noqa: E402
 STAGES = ("ingest", "enrich", "quality", "topics", "measures", "findings", "policy", "benchmark")
 PEER_SQL = """
 WITH t AS (SELECT * FROM read_csv_auto(?, all_varchar = true)),
-inb AS (SELECT tweet_id, in_response_to_tweet_id, author_id, strptime(created_at, '%a %b %d %H:%M:%S %z %Y') AS at
-        FROM t WHERE inbound = 'True'),
-out AS (SELECT author_id AS brand, in_response_to_tweet_id AS parent, strptime(created_at, '%a %b %d %H:%M:%S %z %Y') AS at
-        FROM t WHERE inbound = 'False'),
-first AS (SELECT parent, brand, min(at) AS at FROM out GROUP BY parent, brand)
-SELECT f.brand, count(*) AS answered, median(epoch(f.at) - epoch(i.at)) / 60 AS frt_median_min,
-       quantile_cont(epoch(f.at) - epoch(i.at), 0.9) / 60 AS frt_p90_min
-FROM inb i JOIN first f ON f.parent = i.tweet_id GROUP BY f.brand ORDER BY f.brand
+inb AS (SELECT tweet_id, strptime(created_at, '%a %b %d %H:%M:%S %z %Y') AS ts FROM t WHERE inbound = 'True'),
+replies AS (SELECT author_id AS brand, in_response_to_tweet_id AS parent,
+                   strptime(created_at, '%a %b %d %H:%M:%S %z %Y') AS ts FROM t WHERE inbound = 'False'),
+first_reply AS (SELECT parent, brand, min(ts) AS ts FROM replies GROUP BY parent, brand)
+SELECT f.brand, count(*) AS answered, median(epoch(f.ts) - epoch(i.ts)) / 60 AS frt_median_min,
+       quantile_cont(epoch(f.ts) - epoch(i.ts), 0.9) / 60 AS frt_p90_min
+FROM inb i JOIN first_reply f ON f.parent = i.tweet_id GROUP BY f.brand ORDER BY f.brand
 """
 
 
@@ -46,7 +45,8 @@ def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
     rss = next((int(line.split("=")[1]) for line in r.stderr.splitlines() if line.startswith("__rss_kb=")), 0) / 1024
     if r.returncode != 0:
         raise SystemExit(f"failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr[-3000:]}")
-    return wall, rss, (r.stdout + r.stderr)[-400:]
+    tail = "\n".join(line for line in (r.stdout + r.stderr).splitlines() if not line.startswith("__rss_kb="))
+    return wall, rss, tail[-400:]
 
 
 def main() -> None:

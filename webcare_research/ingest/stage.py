@@ -536,7 +536,8 @@ MARKER = "ingest_summary.json"  # written last: a folder without it was interrup
 def ingest(inputs: list[str | Path], out_dir: str | Path, fmt: str | None = None, config: StudyConfig | None = None,
            progress: bool = True, keep_raw_quarantine: bool = False, mappings: dict[str, object] | None = None) -> dict:
     """Ingest files and write mentions.parquet, threads.parquet, quarantine.parquet and ingest_summary.json to `out_dir`:
-    each file atomically, the summary (the completion marker) last; quarantined raw rows redacted unless asked."""
+    each file atomically, the summary (the completion marker) last; quarantined raw rows redacted unless asked. With a
+    `period:` in the config the tables hold the study period and `comparison/` the comparison period (`ingest.period`)."""
     res = ingest_frames(inputs, fmt=fmt, config=config, progress=progress, arrow_strings=True,
                         keep_raw_quarantine=keep_raw_quarantine, mappings=mappings)
     out = Path(out_dir)

@@ -23,7 +23,7 @@ from ..core.outputs import read_table
 from ..benchmark.index import INDEX_COMPONENTS
 from ..benchmark.league import LEAGUE_MEASURES
 from ..measures.definitions import definitions_table
-from .document import (cover_html, export_table, figure_html, heading_html, html_table, league_rows,
+from .document import (change_text, cover_html, export_table, figure_html, heading_html, html_table, league_rows,
                                               note_html, paragraphs_html, png_html, report_date, report_title, spike_rows,
                                               toc_marker)
 
@@ -74,12 +74,7 @@ class BenchmarkContext:
 
     def change(self, measure: str, x, unit: bool = True) -> str:
         "A change in a measure's own unit: percentage points ('+2,3 pt') for shares, minutes for times."
-        L, kind = self.L, MEASURE_LABELS.get(measure, ("", "", "num"))[2]
-        if kind == "pct":
-            return L.signed(100 * x, 1) + (" pt" if unit else "")
-        if kind == "min":
-            return ("+" if x > 0 else "−" if x < 0 else "±") + L.minutes(abs(x)) if pd.notna(x) else L.na
-        return L.signed(x)
+        return change_text(x, MEASURE_LABELS.get(measure, ("", "", "num"))[2], self.L, unit)
 
     def label(self, measure: str) -> str:
         nl, en, _ = MEASURE_LABELS.get(measure, (measure, measure, "num"))

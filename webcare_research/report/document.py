@@ -21,8 +21,8 @@ from ..core.outputs import slugify, write_table, write_text
 # %% auto #0
 __all__ = ['KINDS', 'TEMPLATES', 'HOUSE_STYLE', 'TOC_MARK', 'CSP', 'ANSWER_PLACEHOLDER', 'template_path', 'kind_title',
            'html_table', 'paragraphs_html', 'note_html', 'heading_html', 'figure_html', 'png_html', 'export_table',
-           'student_box', 'report_date', 'report_title', 'league_rows', 'spike_rows', 'cover_html', 'toc_marker',
-           'add_toc', 'finish_html', 'notebook_to_html', 'make_editable']
+           'student_box', 'report_date', 'report_title', 'league_rows', 'change_text', 'spike_rows', 'cover_html',
+           'toc_marker', 'add_toc', 'finish_html', 'notebook_to_html', 'make_editable']
 
 # %% ../../notebooks/89_report_document.ipynb #fc5d6c41
 KINDS = ("organisation", "benchmark", "portfolio")
@@ -164,6 +164,17 @@ def league_rows(m: pd.DataFrame, fmt, L: Lang = NL, sector: bool = False) -> pd.
     return pd.DataFrame({**cols, "n": m["n"].to_numpy(), L.t("waarde", "value"): [fmt(v) for v in m["value"]],
                          L.t("95%-BI", "95% CI"): [f"{fmt(a)}–{fmt(z)}" for a, z in zip(m["ci_low"], m["ci_high"])],
                          L.t("rang (bereik)", "rank (range)"): rank})
+
+
+def change_text(x, kind: str, L: Lang = NL, unit: bool = True) -> str:
+    "A change in a measure's own unit: percentage points for shares ('+2,3 pt'), a signed duration for times."
+    if x is None or pd.isna(x):
+        return L.na
+    if kind == "pct":
+        return L.signed(100 * x, 1) + (" pt" if unit else "")
+    if kind == "min":
+        return ("+" if x > 0 else "−" if x < 0 else "±") + L.minutes(abs(x))
+    return L.signed(x)
 
 
 def spike_rows(s: pd.DataFrame, L: Lang = NL, organisation: bool = False, example: bool = False) -> pd.DataFrame:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..study.config import StudyConfig, load_config, norm_handle
 from ..core.errors import InputError
+from ..core.channels import kind_label
 from ..core.formatters import Lang
 from ..core.outputs import read_table, slugify, write_json, write_table
 from ..benchmark.findings import MENTION_ONLY_NOTE, Findings
@@ -26,8 +27,8 @@ from ..measures.basic import DEFINITIONS
 from ..measures.definitions import definitions_table
 from ..policy.recommendations import channel_norms, period_label, policy_sections, read_plan, read_policy
 from ..policy.plan import calendar_table, content_calendar, kpi_targets, target_table
-from .document import (cover_html, export_table, figure_html, heading_html, html_table, league_rows,
-                                              note_html, paragraphs_html, png_html, report_date, report_title, spike_rows,
+from .document import (change_text, cover_html, export_table, figure_html, heading_html, html_table, league_rows,
+                                              note_html, paragraphs_html, report_date, report_title, spike_rows,
                                               toc_marker)
 from .plots import benchmark_plot, calendar_figure, chv_bars, km_figure, unanswered_heatmap, volume_heatmap
 
@@ -215,7 +216,29 @@ def summary_section(ctx: ReportContext) -> str:
     return (heading_html(L.t("Samenvatting", "Executive summary"),
                          intro=L.t("De belangrijkste bevindingen, elk met het cijfer en het 95%-betrouwbaarheidsinterval.",
                                    "The key findings, each with its figure and 95% confidence interval."))
-            + kpi_html(ctx) + f"<ol class='findings'>{items}</ol>")
+            + kpi_html(ctx) + f"<ol class='findings'>{items}</ol>" + _trend_lines(ctx))
+
+
+_TREND_KINDS = {"response_rate": ("respons", "response", "pct"), "frt_median_min": ("mediane eerste reactie", "median first reply", "min"),
+                "answered_within_norm": ("binnen de norm", "within the norm", "pct")}
+
+
+def _trend_lines(ctx: ReportContext) -> str:
+    "Since the comparison period (the study's trends.csv): now vs then, the change with its interval and the verdict."
+    t = _run_table(ctx, "trends.csv")
+    t = None if t is None else t[(t["organisation"].astype(str) == ctx.organisation) & t["measure"].isin(list(_TREND_KINDS))]
+    if t is None or t.empty:
+        return ""
+    L, fmt = ctx.L, {"pct": ctx.L.pct, "min": ctx.L.minutes}
+    verdict = {"better": L.t("beter", "better"), "worse": L.t("slechter", "worse"),
+               "no clear change": L.t("geen duidelijke verandering", "no clear change")}
+    lines = []
+    for r in t.itertuples():
+        nl, en, kind = _TREND_KINDS[r.measure]
+        lines.append(f"{L.t(nl, en)}: {fmt[kind](r.value_comparison)} → {fmt[kind](r.value)} ({change_text(r.change, kind, L)}, "
+                     f"{L.t('95%-BI', '95% CI')} {change_text(r.ci_low, kind, L, False)} … {change_text(r.ci_high, kind, L)}; "
+                     + (L.t("te weinig berichten", "too few messages") if r.insufficient else verdict.get(r.direction, r.direction)) + ")")
+    return heading_html(L.t("Sinds de vergelijkingsperiode", "Since the comparison period"), 4) + paragraphs_html(["; ".join(lines) + "."])
 
 
 def recommendations_section(ctx: ReportContext) -> str:
@@ -261,7 +284,6 @@ def service_section(ctx: ReportContext) -> str:
                                    "Share answered after x minutes, per channel (Kaplan-Meier)"), export=ctx.export("survival")))
     c = fi.channels.set_index("channel")
     n = channel_norms(ctx.facts).set_index("channel")
-    from webcare_research.core.channels import kind_label
     t = pd.DataFrame({L.t("kanaal", "channel"): c.index, L.t("soort", "kind"): [kind_label(x, ctx.lang) for x in c.index],
                       L.t("inkomend", "inbound"): c["inbound"].to_numpy(),
                       L.t("respons", "response"): [L.pct(x) for x in c["response_rate"]],
