@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from .. import __version__
 from ..core.errors import ConfigError, InputError
@@ -29,7 +30,7 @@ from ..topics.model import bertopic_available, topics_file
 from ..measures.basic import measure_dir
 from ..measures.service import extended_measures
 from ..benchmark.study import findings_index, study_findings
-from ..benchmark.league import difference_tests, league_table
+from ..benchmark.league import REDIRECTS, difference_tests, league_table
 from ..benchmark.index import index_sensitivity_figure, webcare_index
 from ..benchmark.spikes import spikes
 from ..benchmark.trends import trend_table
@@ -218,7 +219,8 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
                      topics=out / "topics" / "assignments.parquet")
 
     def stage_benchmark():
-        threads, mentions = read_parquet(data / "threads.parquet"), read_parquet(data / "mentions.parquet")
+        # only the columns the benchmark reads: on a 2.8M-message study the whole mention table alone is gigabytes
+        threads, mentions = read_parquet(data / "threads.parquet"), read_parquet(data / "mentions.parquet", ["message_id", "text"])
         league = league_table(threads, cfg, *_league_inputs(out))
         write_table(league, out / "benchmark.csv")
         write_table(difference_tests(threads, cfg), out / "tests.csv")
@@ -285,8 +287,10 @@ def _league_inputs(folder: Path) -> tuple[dict, pd.DataFrame | None]:
     "(facts per organisation, scored organisation replies or None) of a run folder: what `league_table` reads."
     facts = {o: json.loads(p.read_text(encoding="utf-8"))["facts"] for o, p in findings_index(folder / "findings").items()}
     replies = None
-    if (folder / "data" / "quality.parquet").exists():
-        replies = read_parquet(folder / "data" / "quality.parquet")
+    path = folder / "data" / "quality.parquet"
+    if path.exists():
+        wanted = ["organisation", "author_role", "chv_score", "negative_wording", *REDIRECTS]
+        replies = read_parquet(path, [c for c in wanted if c in pq.read_schema(path).names])
         replies = replies[replies["author_role"] == "organisation"]
     return facts, replies
 
