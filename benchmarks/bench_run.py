@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -57,6 +58,7 @@ def main() -> None:
     a = ap.parse_args()
     csv = corpus(a.messages, a.seed)
     study = OUT / f"run_{a.messages}"
+    shutil.rmtree(study / "out", ignore_errors=True)  # a fresh study: every stage computes (the findings keep their own cache)
     study.mkdir(parents=True, exist_ok=True)
     (study / "study.yml").write_text(f"name: twcs-{a.messages}\ntimezone: UTC\nlanguage: en\ncorpora:\n  - path: {csv}\n"
                                      "    format: twcs\noutput: out\n", encoding="utf-8")

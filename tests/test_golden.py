@@ -9,6 +9,10 @@ Changed on purpose: the `*_recommendations.csv` texts write durations as "60 min
 Changed on purpose (the benchmark issue: policy that cites its evidence): the recommendations come from a YAML rulebook
 and gain the columns `evidence`, `anchor` and `rule`; the rulebook's new conditional rule `tone_under_pressure` may add a
 row. Every row the old rules wrote is still written with the same priority, theme, finding and action.
+Changed on purpose (the text-analytics issue, item 5: topic labels without stop words or profanity): `topics.csv` and
+`assignments.parquet` were regenerated after the curated nl/en topic stop lists and the profanity list
+(`assets/topics/`) joined spaCy's stop words; the labels lost "krijg", "top", "bedanken", "echt", "daarvoor", "thank",
+"day", "weet", … and the clustering changed with them. Every other golden file is as before.
 """
 from __future__ import annotations
 

@@ -21,8 +21,8 @@ from ..measures.service import period_of
 from ..measures.survival import horizon_label, km_table, observation_end, survival_data
 
 # %% auto #0
-__all__ = ['LEAGUE_MEASURES', 'LEAGUE_COLUMNS', 'BCA_MAX_N', 'REDIRECTS', 'TEST_COLUMNS', 'TESTED', 'league_table',
-           'pair_rate_test', 'difference_tests']
+__all__ = ['LEAGUE_MEASURES', 'LEAGUE_COLUMNS', 'BCA_MAX_N', 'REDIRECTS', 'TEST_COLUMNS', 'TESTED', 'bootstrap_ci',
+           'league_table', 'pair_rate_test', 'difference_tests']
 
 # %% ../../notebooks/82_benchmark_league.ipynb #b558da10
 LEAGUE_MEASURES: dict[str, str] = {  # measure -> direction (is higher better?)
@@ -48,16 +48,22 @@ def _boot(x: np.ndarray, q: float, conf: float, B: int, rng: np.random.Generator
         return (float(x[0]), float(x[0]), np.full(B, float(x[0])), "constant") if len(x) else (np.nan, np.nan, None, "none")
     stat = ((lambda a, axis=-1: np.mean(a, axis=axis)) if q is None else  # q None: the mean
             (lambda a, axis=-1: np.median(a, axis=axis)) if q == 0.5 else (lambda a, axis=-1: np.quantile(a, q, axis=axis)))
-    method = "BCa" if len(x) <= BCA_MAX_N else "percentile"
+    return bootstrap_ci((x,), stat, conf, B, rng)
+
+
+def bootstrap_ci(samples: tuple, stat, conf: float, B: int, rng: np.random.Generator) -> tuple[float, float, np.ndarray, str]:
+    """(ci_low, ci_high, replicates, method) of a vectorised statistic of one or more independent samples
+    (`scipy.stats.bootstrap`): BCa up to BCA_MAX_N values per sample, else (and where BCa fails on heavy ties) percentile."""
+    method = "BCa" if max(len(s) for s in samples) <= BCA_MAX_N else "percentile"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = stats.bootstrap((x,), stat, confidence_level=conf, n_resamples=B, method=method, vectorized=True,
-                              random_state=rng, batch=max(1, min(B, 2_000_000 // max(len(x), 1))))
+        res = stats.bootstrap(samples, stat, confidence_level=conf, n_resamples=B, method=method, vectorized=True,
+                              random_state=rng, batch=max(1, min(B, 2_000_000 // max(sum(map(len, samples)), 1))))
     lo, hi = float(res.confidence_interval.low), float(res.confidence_interval.high)
     if not (np.isfinite(lo) and np.isfinite(hi)):  # BCa can fail on heavy ties: the percentile interval then
         lo, hi = np.percentile(res.bootstrap_distribution, [50 * (1 - conf), 100 - 50 * (1 - conf)])
         method = "percentile"
-    return lo, hi, np.asarray(res.bootstrap_distribution, dtype=float), f"bootstrap {method}"
+    return float(lo), float(hi), np.asarray(res.bootstrap_distribution, dtype=float), f"bootstrap {method}"
 
 # %% ../../notebooks/82_benchmark_league.ipynb #1d3d7850
 REDIRECTS = ("redirect_dm", "redirect_phone", "redirect_email", "redirect_chat")

@@ -16,13 +16,11 @@ from ..mentions.privacy import display_text
 from ..measures.service import local_time
 
 # %% auto #0
-__all__ = ['SPIKE_COLUMNS', 'SPIKE_KINDS', 'spikes']
+__all__ = ['SPIKE_COLUMNS', 'spikes']
 
 # %% ../../notebooks/84_benchmark_spikes.ipynb #b7be8859
 SPIKE_COLUMNS = ["organisation", "kind", "scale", "start", "end", "inbound", "count", "baseline", "ratio", "answered",
                  "response_rate", "frt_median_min", "negative_share", "top_topic", "top_topic_share", "examples"]
-SPIKE_KINDS = {"volume": "more messages than usual", "negative_share": "a larger share of negative messages than usual",
-               "topic": "one topic far more common than usual"}
 
 
 def _robust_threshold(counts: np.ndarray, season: int, history: int, k: float, fallback: int, min_past: int,
@@ -103,10 +101,13 @@ def spikes(threads: pd.DataFrame, config: StudyConfig, mentions: pd.DataFrame | 
     keep = [h for o in config.organisations for h in o.handles]
     rows = []
 
-    def add(org, kind, scale, start, end, g, count, baseline, pick=None):
+    def add(org, kind, scale, start, end, g, count, baseline, pick=None, topic=None):
+        "One alert row; `pick` selects the messages to quote, `topic` is the surging topic (else the window's commonest)."
         w = g[(g["local"] >= start) & (g["local"] < end)]
         ans = w["answered"].astype(bool)
         top = w["_topic"].dropna().value_counts()
+        if topic is not None:
+            top = top.reindex([topic]).fillna(0)
         ex = ""
         if texts is not None and len(w):
             chosen = w if pick is None else w[pick(w)]
@@ -150,9 +151,7 @@ def spikes(threads: pd.DataFrame, config: StudyConfig, mentions: pd.DataFrame | 
                 alert, base = _share_surges(hits, totals, days, min_count, surge_ratio)
                 for i, j in _runs(alert):
                     add(org, "topic", "day", idx[i], idx[j] + pd.Timedelta(1, unit="D"), g, hits[i:j + 1].sum(),
-                        np.nansum(base[i:j + 1] * totals[i:j + 1]), pick=lambda w, tp=topic: w["_topic"].eq(tp))
-                    rows[-1]["top_topic"] = topic  # the surging topic is the alert's topic
-                    rows[-1]["top_topic_share"] = hits[i:j + 1].sum() / max(totals[i:j + 1].sum(), 1)
+                        np.nansum(base[i:j + 1] * totals[i:j + 1]), pick=lambda w, tp=topic: w["_topic"].eq(tp), topic=topic)
     out = pd.DataFrame(rows, columns=SPIKE_COLUMNS)
     order = {"volume": 0, "negative_share": 1, "topic": 2}
     return out.sort_values(["organisation", "kind", "scale", "start"], key=lambda s: s.map(order) if s.name == "kind" else s

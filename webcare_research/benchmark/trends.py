@@ -7,8 +7,6 @@ Docs: https://github.com/webcare-research/webcare-research/benchmark_trends.html
 # %% ../../notebooks/85_benchmark_trends.ipynb #da6b0907
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -18,7 +16,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 from ..study.config import StudyConfig
 from ..measures.service import period_of
 from ..measures.survival import horizon_label, km_table, observation_end, survival_data
-from .league import BCA_MAX_N, LEAGUE_MEASURES, pair_rate_test
+from .league import LEAGUE_MEASURES, bootstrap_ci, pair_rate_test
 
 # %% auto #0
 __all__ = ['TREND_MEASURES', 'TREND_COLUMNS', 'trend_table']
@@ -50,15 +48,8 @@ def _quantile_change(x1: np.ndarray, x0: np.ndarray, q: float, conf: float, B: i
     if len(x1) < 2 or len(x0) < 2:
         return {"change": np.nan, "ci_low": np.nan, "ci_high": np.nan, "test": "none", "p_value": np.nan}
     stat = lambda a, b, axis=-1: np.quantile(a, q, axis=axis) - np.quantile(b, q, axis=axis)
-    method = "BCa" if max(len(x1), len(x0)) <= BCA_MAX_N else "percentile"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = stats.bootstrap((x1, x0), stat, confidence_level=conf, n_resamples=B, method=method, vectorized=True,
-                              random_state=rng, batch=max(1, min(B, 2_000_000 // max(len(x1) + len(x0), 1))))
-    lo, hi = float(res.confidence_interval.low), float(res.confidence_interval.high)
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        lo, hi = np.percentile(res.bootstrap_distribution, [50 * (1 - conf), 100 - 50 * (1 - conf)])
-    out = {"change": float(stat(x1, x0)), "ci_low": float(lo), "ci_high": float(hi), "method": f"bootstrap {method}"}
+    lo, hi, _, method = bootstrap_ci((x1, x0), stat, conf, B, rng)
+    out = {"change": float(stat(x1, x0)), "ci_low": lo, "ci_high": hi, "method": method}
     if q == 0.5:
         out.update(test="Mann-Whitney U", p_value=float(stats.mannwhitneyu(x1, x0, alternative="two-sided").pvalue))
     else:  # no test of a percentile's shift is standard: the interval alone says whether it moved

@@ -28,7 +28,7 @@ from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP_WORDS
 
 from ..study.config import StudyConfig, load_config, norm_handle
 from ..core.errors import UserError
-from ..core.outputs import read_table, write_table
+from ..core.outputs import package_asset, read_table, write_table
 from ..mentions.privacy import pseudonymise_text
 # the back-end classes too: models saved before the embeddings had their own module refer to them as topics.<class>
 from .embeddings import LocalModelEmbedder, TfidfSvdEmbedder, make_embedder
@@ -36,21 +36,34 @@ from .plots import save_topic_figures, topic_views
 from .evaluation import npmi_coherence, stability_score, topic_diversity
 
 # %% auto #0
-__all__ = ['LANGS', 'STOP_WORDS', 'brand_words', 'Preprocessor', 'CentroidClusterer', 'canonical_order', 'default_n_topics',
-           'default_min_topic_size', 'MissingExtraError', 'bertopic_available', 'TopicModel', 'save_model',
-           'load_model', 'topics_file']
+__all__ = ['LANGS', 'PROFANITY', 'STOP_WORDS', 'word_list', 'brand_words', 'Preprocessor', 'CentroidClusterer', 'canonical_order',
+           'default_n_topics', 'default_min_topic_size', 'MissingExtraError', 'bertopic_available', 'TopicModel',
+           'save_model', 'load_model', 'topics_file']
 
 # %% ../../notebooks/63_topics_model.ipynb #b6af8d9b
 from ..core.patterns import HANDLE_PATTERN  # entities are recognised alike everywhere
 from ..text.nlp import make_nlp, normalise_word
 
 LANGS = ("nl", "en")
+
+
+def word_list(name: str) -> frozenset:
+    "A shipped word list (`assets/topics/<name>.txt`: one lower-case word a line, `#` comments)."
+    text = package_asset("topics", f"{name}.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.lstrip().startswith("#"))
+
+
+# spaCy's stop words, chat forms, and the curated lists: words that name no topic in customer messages (thanks,
+# greetings, intensifiers, judgements, time words, generic verbs) and profanity — labels name what customers write about
+PROFANITY = word_list("profanity")
 STOP_WORDS: dict[str, frozenset] = {
     "nl": frozenset(NL_STOP_WORDS) | {"hoi", "hallo", "hey", "hee", "ff", "effe", "graag", "alvast", "gwn", "idd",
-                                      "zn", "mn", "ik", "jullie", "hun", "wel", "niet", "nog", "al", "even", "keer"},
+                                      "zn", "mn", "ik", "jullie", "hun", "wel", "niet", "nog", "al", "even", "keer"}
+          | word_list("stop_nl") | PROFANITY,
     "en": frozenset(EN_STOP_WORDS) | {"hi", "hey", "hello", "pls", "plz", "please", "im", "ive", "dont", "doesnt",
                                       "didnt", "cant", "wont", "isnt", "u", "ur", "lol", "ok", "okay", "yeah", "oh",
-                                      "thx", "don", "doesn", "didn", "isn", "won", "ll", "ve", "hey"},
+                                      "thx", "don", "doesn", "didn", "isn", "won", "ll", "ve", "hey"}
+          | word_list("stop_en") | PROFANITY,
 }
 _ALL_STOP = STOP_WORDS["nl"] | STOP_WORDS["en"]
 # URLs, handles, hashtags and HTML entities; emoji and numbers never match _WORD_RE (letters only)
