@@ -176,14 +176,13 @@ def study_policy(findings: dict[str, Path], out_dir: str | Path, rulebook: str |
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
         facts = doc["facts"]
         fi = read_findings(path)[0] if "tables" in doc else None  # a bare {"facts": …} file: no calendar
+        recurring = organisation_topics(assignments, org)
         langs = {}
         for lang in LANGUAGES:
-            cal = None if fi is None else content_calendar(fi.hour_of_week, fi.channels, facts["period_end"],
-                                                           organisation_topics(assignments, org), lang)
+            cal = None if fi is None else content_calendar(fi.hour_of_week, fi.channels, facts["period_end"], recurring, lang)
             langs[lang] = {"recommendations": frame_to_json(recommendations(facts, lang=lang, rulebook=rulebook)),
                            "sections": policy_sections(facts, lang=lang, examples=None if fi is None else fi.reply_examples),
-                   "targets": frame_to_json(kpi_targets(facts, lang)),
-                           "calendar": frame_to_json(cal)}
+                           "targets": frame_to_json(kpi_targets(facts, lang)), "calendar": frame_to_json(cal)}
             if cal is not None:
                 write_table(calendar_table(cal, Lang(lang)), out / f"{Path(path).stem}_calendar_{lang}.csv")
         written[org] = write_json(out / Path(path).name, {"organisation": org, "languages": langs})
