@@ -478,5 +478,7 @@ def topics_file(input: str | Path, out_dir: str | Path, text_column: str = "text
     save_topic_figures(model.topic_table_, views, out)
     card = {"input": str(input), "text_column": text_column, "lang": lang, "n_rows": len(df),
             "n_modelled": int(len(rows)), "views": sorted(views), **model.card()}
+    if "over_time" in views:  # messages with outlier dates: left out of topics over time, reported here
+        card["over_time_outside"] = int(views["over_time"].attrs.get("outside", 0))
     (out / "model_card.json").write_text(json.dumps(card, indent=2, default=str), encoding="utf-8")
     return card

@@ -50,12 +50,21 @@ def as_utc(values: pd.Series) -> pd.Series:
 
 
 def topics_over_time(df: pd.DataFrame, freq: str = "W", time_col: str = "created_at",
-                     topic_col: str = "topic") -> pd.DataFrame:
-    "Messages per period × topic (period start, topic, label, count, share of the period)."
+                     topic_col: str = "topic", clip: float = 0.005, margin_days: int = 28) -> pd.DataFrame:
+    """Messages per period × topic (period start, topic, label, count, share of the period). Dates more than
+    `margin_days` outside the central range of the data (quantiles `clip`, 1 − `clip`) are outliers — one tweet from
+    years earlier would squash the figure —: left out, and counted in `attrs["outside"]`."""
     d = _topical(df, topic_col)
     ts = as_utc(d[time_col])
-    d = d.assign(period=ts.dt.tz_convert(None).dt.to_period(freq).dt.start_time)
-    return topic_breakdown(d[d["period"].notna()], "period", topic_col)
+    known = ts.notna()
+    inside = known.copy()
+    if known.any():
+        lo, hi = ts[known].quantile(clip), ts[known].quantile(1 - clip)
+        inside = known & (ts >= lo - pd.Timedelta(days=margin_days)) & (ts <= hi + pd.Timedelta(days=margin_days))
+    d = d[inside.to_numpy()].assign(period=ts[inside].dt.tz_convert(None).dt.to_period(freq).dt.start_time)
+    out = topic_breakdown(d, "period", topic_col)
+    out.attrs["outside"] = int((known & ~inside).sum())
+    return out
 
 
 def topic_message_types(df: pd.DataFrame, topic_col: str = "topic") -> pd.DataFrame:
