@@ -26,7 +26,7 @@ from .findings import Findings, benchmark_table, organisation_findings
 # %% auto #0
 __all__ = ['NAME_MASK', 'FINDINGS_DIR', 'FINDINGS_VERSION', 'MARKER', 'organisation_accounts', 'inbound_sample', 'mask_names',
            'reply_examples', 'findings_stamp', 'iter_study_findings', 'study_findings', 'findings_index',
-           'read_findings']
+           'findings_from_doc', 'read_findings']
 
 # %% ../../notebooks/81_benchmark_study.ipynb #91b4728d
 def organisation_accounts(mentions: pd.DataFrame) -> list[str]:
@@ -175,10 +175,12 @@ def findings_index(findings_dir: str | Path) -> dict[str, Path]:
     return {o: Path(findings_dir) / f for o, f in sorted(found.items())}
 
 
+def findings_from_doc(doc: dict) -> Findings:
+    "The Findings of a parsed `findings/<slug>.json` document (its facts, version, stamp and study left aside)."
+    return Findings.from_json({k: v for k, v in doc.items() if k not in ("facts", "version", "stamp", "study")})
+
+
 def read_findings(path: str | Path) -> tuple[Findings, dict]:
     "(Findings, facts) from a `findings/<slug>.json` file."
     doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    facts = doc.pop("facts")
-    for k in ("version", "stamp", "study"):
-        doc.pop(k, None)
-    return Findings.from_json(doc), facts
+    return findings_from_doc(doc), doc["facts"]

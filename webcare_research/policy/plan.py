@@ -16,7 +16,7 @@ from ..core.channels import channel_kind
 from ..core.formatters import NL, Lang
 from ..core.formatters import LANGUAGES
 from ..core.outputs import frame_to_json, read_parquet, write_json, write_table
-from ..benchmark.study import read_findings
+from ..benchmark.study import findings_from_doc
 from .recommendations import TARGETS, policy_sections, recommendations
 
 # %% auto #0
@@ -175,7 +175,7 @@ def study_policy(findings: dict[str, Path], out_dir: str | Path, rulebook: str |
     for org, path in findings.items():
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
         facts = doc["facts"]
-        fi = read_findings(path)[0] if "tables" in doc else None  # a bare {"facts": …} file: no calendar
+        fi = findings_from_doc(doc) if "tables" in doc else None  # a bare {"facts": …} file: no calendar
         recurring = organisation_topics(assignments, org)
         langs = {}
         for lang in LANGUAGES:
