@@ -13,6 +13,11 @@ Changed on purpose (the text-analytics issue, item 5: topic labels without stop 
 `assignments.parquet` were regenerated after the curated nl/en topic stop lists and the profanity list
 (`assets/topics/`) joined spaCy's stop words; the labels lost "krijg", "top", "bedanken", "echt", "daarvoor", "thank",
 "day", "weet", … and the clustering changed with them. Every other golden file is as before.
+Changed on purpose (the text-analytics issue, items 1-3: a trained sentiment model): `enriched.parquet` was regenerated
+when the trained model replaced the lexicon engine as the default sentiment (label = most probable class, score =
+P(positive) - P(negative)); with it the `<org>_facts.json` sentiment figures (before/after a reply, the shift and its
+interval) and complaint counts (the complaint type reads the sentiment label), and the recommendations that cite them.
+Measures, quality, topics and every response figure are unchanged.
 """
 from __future__ import annotations
 

@@ -12,11 +12,11 @@ from webcare_research.text.sentiment import (SENTIMENT_BACKENDS, THRESHOLDS, Tra
 
 
 def sc(text, lang="nl"):
-    return float(score_texts([text], lang).sentiment_score[0])
+    return float(score_texts([text], lang, backend="rules").sentiment_score[0])
 
 
 def label(text, lang="nl"):
-    return score_texts([text], lang).sentiment[0]
+    return score_texts([text], lang, backend="rules").sentiment[0]
 
 
 # --- negation -------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import typer
 
 # %% auto #0
 __all__ = ['app', 'LANGS', 'command', 'init', 'demo', 'run', 'benchmark', 'recommend', 'ingest', 'measure', 'report', 'enrich',
-           'evaluate', 'quality', 'topics', 'main']
+           'evaluate', 'quality', 'topics', 'train_sentiment', 'main']
 
 # %% ../notebooks/99_cli.ipynb #d9e15e97
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -303,12 +303,16 @@ def enrich(input: Path = typer.Argument(..., help="Mention table (Parquet) or an
            out: Path = typer.Option(..., "--out", help="Output Parquet"),
            text_column: str = typer.Option("text", "--text-column"),
            lang: str = typer.Option("auto", "--lang", help="auto | nl | en"),
+           sentiment: Optional[str] = typer.Option(None, "--sentiment", help="model (default) | rules: the trained "
+                                                   "model or the lexicon engine alone"),
            config: Optional[Path] = typer.Option(None, "--config", help="study.yml")):
     "Add language, sentiment and message types to every row."
     lang = _check_lang(lang)
+    if sentiment not in (None, "model", "rules"):
+        _fail(f"--sentiment must be model or rules, got {sentiment!r}")
     from webcare_research.text.enrich import enrich_file
     df = enrich_file(input, out, text_column=text_column, lang=lang,
-                config=_config(config))
+                config=_config(config), sentiment=sentiment)
     typer.echo(f"{len(df)} rows -> {out}")
 
 
@@ -359,6 +363,22 @@ def topics(input: Path = typer.Argument(..., help="Mention table or any CSV / Pa
     shown = {k: card[k] for k in ("n_docs", "n_topics", "outlier_share", "stability_ari", "coherence_npmi",
                                   "diversity", "fit_seconds") if k in card}
     typer.echo(json.dumps(shown) + f"  -> {out}")
+
+
+@command
+def train_sentiment(lang: str = typer.Option(..., "--lang", help="nl | en"),
+                    out: Path = typer.Option(..., "--out", help="Model path without suffix: writes OUT.npz and OUT.json"),
+                    data: Optional[Path] = typer.Option(None, "--data", help="Folder with the third-party corpora "
+                                                        "(the layout of ../shared/data); English needs it"),
+                    seed: int = typer.Option(42, "--seed")):
+    "Train the sentiment model of one language by its recipe (seeded); writes the weights and the model card with the data hash."
+    if lang not in ("nl", "en"):
+        _fail(f"--lang must be nl or en, got {lang!r}")
+    from webcare_research.text.sentiment_train import train_sentiment as _train
+    _, card = _train(lang, data, out, seed=seed, progress=typer.echo)
+    typer.echo(json.dumps({"trained_on": {k: v["rows"] for k, v in card["trained_on"].items()},
+                           "data_sha256": card["data_sha256"][:16], "seconds": card["seconds"]})
+               + f"  -> {Path(out).with_suffix('.npz')}")
 
 # %% ../notebooks/99_cli.ipynb #611798fa
 def main():

@@ -26,8 +26,8 @@ from ..core.errors import ConfigError
 # %% auto #0
 __all__ = ['WEEKDAYS', 'DEFAULT_TZ', 'DEFAULT_SALT', 'SECRETS_FILE', 'COUNTRY_TIMEZONES', 'DEFAULT_OPENING_HOURS',
            'INDEX_WEIGHTS', 'NOTES', 'project_root', 'data_dir', 'norm_handle', 'Organisation', 'OpeningHours', 'Norms',
-           'Targets', 'Comparison', 'Period', 'Corpus', 'BenchmarkSettings', 'ReportSettings', 'PolicySettings',
-           'IndexSettings', 'StudyConfig', 'load_config', 'defaults_note', 'business_minutes']
+           'Targets', 'Comparison', 'Period', 'Corpus', 'BenchmarkSettings', 'ReportSettings', 'TextSettings',
+           'PolicySettings', 'IndexSettings', 'StudyConfig', 'load_config', 'defaults_note', 'business_minutes']
 
 # %% ../../notebooks/06_study_config.ipynb #b02904d2
 def project_root() -> Path:
@@ -215,6 +215,12 @@ class ReportSettings(_Strict):
     logo: str | None = Field(None, description="PNG/JPEG/SVG for the cover (relative to study.yml)", examples=["logo.png"])
 
 
+class TextSettings(_Strict):
+    "How messages are read."
+    sentiment: Literal["model", "rules"] = Field("model", description="Sentiment: the trained model shipped with the "
+                                                 "package, or the lexicon engine alone (the baseline)")
+
+
 class PolicySettings(_Strict):
     "Where the recommendations come from."
     rules: str | None = Field(None, description="The study's own rulebook (YAML, relative to study.yml; default: the "
@@ -271,6 +277,7 @@ class StudyConfig(_Strict):
     index: IndexSettings = Field(default_factory=IndexSettings, description="Webcare index weights")
     report: ReportSettings = Field(default_factory=ReportSettings, description="Report settings (peers, logo)")
     policy: PolicySettings = Field(default_factory=PolicySettings, description="Recommendation rulebook")
+    text: TextSettings = Field(default_factory=TextSettings, description="Text analytics (sentiment model or lexicon)")
     source_path: str | None = Field(None, exclude=True, description="Where the config was read from (set by load_config)")
 
     @model_validator(mode="before")

@@ -113,18 +113,26 @@ def _analyse(nlp, texts: list[str], batch_size: int, bar) -> tuple[list, list, l
     return sentiments, scores, types
 
 
+def _sentiment_backend(sentiment: str | None, config: StudyConfig | None) -> str:
+    "The sentiment backend: the argument, else the study's `text.sentiment`, else the trained model."
+    sentiment = sentiment or getattr(getattr(config, "text", None), "sentiment", None) or "model"
+    if sentiment not in ("model", "rules"):
+        raise ValueError(f"sentiment must be 'model' or 'rules', got {sentiment!r}")
+    return sentiment
+
+
 def _default_lang(config: StudyConfig | None) -> str:
     lang = getattr(config, "language", None)
     return lang if lang in ("nl", "en") else "nl"
 
 
 def enrich_texts(texts: list, lang: str = "auto", default: str = "nl", other: str | None = None,
-                 models: dict | None = None, batch_size: int = 2000, bar=None) -> dict:
-    "Plain enrichment columns (lists / numpy arrays, see `_to_frame`) for a list of texts."
+                 models: dict | None = None, batch_size: int = 2000, bar=None, sentiment: str = "model") -> dict:
+    "Plain enrichment columns (lists / numpy arrays, see `_to_frame`) for a list of texts; `sentiment`: model | rules."
     n = len(texts)
     ok = np.flatnonzero(usable_text(texts))
     codes, distinct = pd.factorize(pd.Series([texts[i] for i in ok], dtype=object), sort=False)
-    sub = _enrich_distinct(list(distinct), lang, default, other, models, batch_size, bar)
+    sub = _enrich_distinct(list(distinct), lang, default, other, models, batch_size, bar, sentiment)
     if bar is not None:
         bar.update(n - len(distinct))
     res = _empty_result(n)
@@ -139,7 +147,7 @@ def enrich_texts(texts: list, lang: str = "auto", default: str = "nl", other: st
 
 
 def _enrich_distinct(texts: list, lang: str, default: str, other: str | None, models: dict | None,
-                     batch_size: int, bar) -> dict:
+                     batch_size: int, bar, sentiment: str = "model") -> dict:
     "`enrich_texts` for a list of distinct texts."
     n = len(texts)
     res = _empty_result(n)
@@ -161,7 +169,7 @@ def _enrich_distinct(texts: list, lang: str, default: str, other: str | None, mo
     for l, idx in groups.items():
         if not idx:
             continue
-        nlp = make_nlp(l, model=(models or {}).get(l), analytics=True)
+        nlp = make_nlp(l, model=(models or {}).get(l), analytics=True, sentiment=sentiment)
         sentiments, scores, types = _analyse(nlp, [texts[i] for i in idx], batch_size, bar)
         idx_arr = np.asarray(idx)
         res["sentiment_score"][idx_arr] = scores
@@ -181,18 +189,18 @@ def _enrich_distinct(texts: list, lang: str, default: str, other: str | None, mo
 
 # %% ../../notebooks/45_text_enrich.ipynb #518b8f14
 def _worker(args) -> dict:
-    texts, lang, default, other, models, batch_size = args
-    return enrich_texts(texts, lang, default, other, models, batch_size, bar=None)
+    texts, lang, default, other, models, batch_size, sentiment = args
+    return enrich_texts(texts, lang, default, other, models, batch_size, bar=None, sentiment=sentiment)
 
 
 def _enrich_parallel(texts: list, lang: str, default: str, other, models, batch_size: int, n_process: int,
-                     bar) -> dict:
+                     bar, sentiment: str = "model") -> dict:
     n = len(texts)
     if lang == "auto":  # detect in the parent: lingua's thread pool must not be forked mid-use
         ok = np.flatnonzero(usable_text(texts))
         detected = dict(zip(ok.tolist(), detect_language([texts[i] for i in ok], default=default)))
     for l in ("nl", "en"):  # build pipelines before forking so the workers inherit them
-        make_nlp(l, model=(models or {}).get(l), analytics=True)
+        make_nlp(l, model=(models or {}).get(l), analytics=True, sentiment=sentiment)
     bounds = np.linspace(0, n, n_process + 1).astype(int)
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     parts = []
@@ -202,9 +210,9 @@ def _enrich_parallel(texts: list, lang: str, default: str, other, models, batch_
             chunk = texts[a:b]
             if lang == "auto":  # route by the parent's detection: run each language as a fixed-language job
                 jobs.append(ex.submit(_routed_worker, chunk, [detected.get(i) for i in range(a, b)],
-                                      other, models, batch_size))
+                                      other, models, batch_size, sentiment))
             else:
-                jobs.append(ex.submit(_worker, (chunk, lang, default, other, models, batch_size)))
+                jobs.append(ex.submit(_worker, (chunk, lang, default, other, models, batch_size, sentiment)))
         for job, a, b in zip(jobs, bounds[:-1], bounds[1:]):
             parts.append(job.result())
             if bar is not None:
@@ -213,7 +221,7 @@ def _enrich_parallel(texts: list, lang: str, default: str, other, models, batch_
             for k in parts[0]}
 
 
-def _routed_worker(texts: list, langs: list, other, models, batch_size: int) -> dict:
+def _routed_worker(texts: list, langs: list, other, models, batch_size: int, sentiment: str = "model") -> dict:
     "Analyse a partition whose languages were detected already (None = unusable text)."
     res = _empty_result(len(texts))
     for l in ("nl", "en", "other"):
@@ -224,7 +232,7 @@ def _routed_worker(texts: list, langs: list, other, models, batch_size: int) -> 
             sub = _empty_result(len(idx))
         else:
             sub = enrich_texts([texts[i] for i in idx], lang=other if l == "other" else l,
-                               other=other, models=models, batch_size=batch_size)
+                               other=other, models=models, batch_size=batch_size, sentiment=sentiment)
         sub["language"] = [l] * len(idx)
         for k in res:
             if isinstance(res[k], list):
@@ -252,18 +260,19 @@ def _missing_column(text_column: str, columns, where: str = "the DataFrame") -> 
 
 def enrich_frame(df: pd.DataFrame, text_column: str = "text", lang: str = "auto", config: StudyConfig | None = None,
                  batch_size: int = 2000, n_process: int = 1, progress: bool = True, other: str | None = None,
-                 models: dict | None = None) -> pd.DataFrame:
-    "`df` plus language, sentiment, sentiment_score and type_* columns (same rows, order and index)."
+                 models: dict | None = None, sentiment: str | None = None) -> pd.DataFrame:
+    "`df` plus language, sentiment, sentiment_score and type_* columns (same rows, order and index); `sentiment`: model | rules (default: the study's `text.sentiment`)."
     lang = _check_args(lang, config, other, n_process)
     if text_column not in df.columns:
         raise _missing_column(text_column, df.columns)
     texts = df[text_column].tolist()
     default = _default_lang(config)
+    sentiment = _sentiment_backend(sentiment, config)
     with tqdm(total=len(texts), desc="enrich", unit="msg", disable=not progress) as bar:
         if n_process > 1 and len(texts) >= 2 * n_process:
-            res = _enrich_parallel(texts, lang, default, other, models, batch_size, int(n_process), bar)
+            res = _enrich_parallel(texts, lang, default, other, models, batch_size, int(n_process), bar, sentiment)
         else:
-            res = enrich_texts(texts, lang, default, other, models, batch_size, bar)
+            res = enrich_texts(texts, lang, default, other, models, batch_size, bar, sentiment)
     extra = _to_frame(res, index=df.index)
     out = df.drop(columns=[c for c in ENRICH_COLUMNS if c in df.columns])
     return pd.concat([out, extra], axis=1)
@@ -323,13 +332,14 @@ def _n_rows(path: Path) -> int | None:
 def enrich_file(input: str | Path, out: str | Path, text_column: str = "text", lang: str = "auto",
                 config: StudyConfig | None = None, batch_size: int = 2000, n_process: int = 1,
                 progress: bool = True, partition_rows: int = 100_000, other: str | None = None,
-                models: dict | None = None) -> pd.DataFrame:
+                models: dict | None = None, sentiment: str | None = None) -> pd.DataFrame:
     "Enrich a CSV / Parquet file into Parquet `out`, partition by partition; returns the enrichment columns."
     input, out = Path(input), Path(out)
     if not input.exists():
         raise FileNotFoundError(f"input file not found: {input}")
     lang = _check_args(lang, config, other, n_process)
     default = _default_lang(config)
+    sentiment = _sentiment_backend(sentiment, config)
     batches = (_parquet_batches if input.suffix.lower() in PARQUET_SUFFIXES else _csv_batches)(
         input, text_column, partition_rows)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -340,9 +350,9 @@ def enrich_file(input: str | Path, out: str | Path, text_column: str = "text", l
             for table in batches:
                 texts = table.column(text_column).to_pylist()
                 if n_process > 1 and len(texts) >= 2 * n_process:
-                    res = _enrich_parallel(texts, lang, default, other, models, batch_size, int(n_process), bar)
+                    res = _enrich_parallel(texts, lang, default, other, models, batch_size, int(n_process), bar, sentiment)
                 else:
-                    res = enrich_texts(texts, lang, default, other, models, batch_size, bar)
+                    res = enrich_texts(texts, lang, default, other, models, batch_size, bar, sentiment)
                 extra = _to_frame(res)
                 frames.append(extra)
                 keep = [c for c in table.column_names if c not in ENRICH_COLUMNS]

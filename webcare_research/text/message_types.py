@@ -292,7 +292,7 @@ for _attr, _default in (("message_types", None), ("message_type_evidence", None)
     if not Doc.has_extension(_attr):
         Doc.set_extension(_attr, default=_default)
 _TYPES, _EVIDENCE = ext_key("message_types"), ext_key("message_type_evidence")
-_SENTIMENT, _SCORE = ext_key("sentiment"), ext_key("sentiment_score")
+_SENTIMENT, _SCORE, _RULE = ext_key("sentiment"), ext_key("sentiment_score"), ext_key("sentiment_rule_score")
 
 
 class MessageTypesComponent:
@@ -311,8 +311,8 @@ class MessageTypesComponent:
             ud[_TYPES], ud[_EVIDENCE] = None, None
             return doc
         sentiment = ud.get(_SENTIMENT)  # set by webcare_sentiment when it ran before this component
-        if sentiment is not None:
-            score = ud.get(_SCORE)
+        if sentiment is not None:  # intensity thresholds below are on the lexicon engine's scale: prefer its score
+            score = ud.get(_RULE, ud.get(_SCORE))
         else:
             if self._sentiment is None:  # no sentiment component before this one: the rule engine, inline
                 self._sentiment = RuleBackend(self.lang)

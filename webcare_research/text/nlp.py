@@ -412,7 +412,7 @@ def _lookups(lang: str):
 
 
 @lru_cache(maxsize=None)
-def _build(lang: str, model: str | None, components: tuple[str, ...]) -> Language:
+def _build(lang: str, model: str | None, components: tuple[str, ...], sentiment: str = "model") -> Language:
     if model is None:  # built once with the webcare tokenizer (re-setting patterns re-validates every special case)
         nlp = spacy.blank(lang, config={"nlp": {"tokenizer": {"@tokenizers": "webcare_tokenizer.v1"}}})
     else:
@@ -435,19 +435,20 @@ def _build(lang: str, model: str | None, components: tuple[str, ...]) -> Languag
     nlp.add_pipe("webcare_entities")
     added += ["webcare_normalizer", "webcare_entities"]
     for factory in components:
-        nlp.add_pipe(factory)
+        nlp.add_pipe(factory, config={"backend": sentiment} if factory == "webcare_sentiment" else {})
         added.append(factory)
     for name in added:  # never nlp.initialize(): it would reset a trained pipeline's weights
         _init_component(nlp, name)
     return nlp
 
 
-def make_nlp(lang: str = "nl", model: str | Path | None = None, analytics: bool | tuple[str, ...] = True) -> Language:
+def make_nlp(lang: str = "nl", model: str | Path | None = None, analytics: bool | tuple[str, ...] = True,
+             sentiment: str = "model") -> Language:
     """The (cached) webcare pipeline for `lang` in {'nl','en'}, blank or on top of a trained `model`.
 
     `analytics`: True adds all ANALYTICS_COMPONENTS (import `text.pipeline` first, which registers them), False none,
-    or a tuple of factory names."""
+    or a tuple of factory names. `sentiment`: the webcare_sentiment backend ("model", the default, or "rules")."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
     components = ANALYTICS_COMPONENTS if analytics is True else tuple(analytics or ())
-    return _build(lang, str(model) if model is not None else None, components)
+    return _build(lang, str(model) if model is not None else None, components, sentiment)

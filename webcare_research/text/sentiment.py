@@ -28,13 +28,14 @@ from spacy.util import minibatch
 
 from ..core.outputs import package_asset
 from .nlp import _lemma_table, doc_text, ext_key
+from .sentiment_model import load_model
 
 # %% auto #0
 __all__ = ['LABELS', 'THRESHOLDS', 'ASSETS', 'VS16', 'N_SCALAR', 'C_INCR', 'EXCL_INCR', 'ALPHA', 'DECAY', 'DEPRIVATION', 'PUNCT',
            'EXCLAIM', 'SENTIMENT_BACKENDS', 'label_scores', 'package_file', 'pattern_lexicon', 'vader_lexicon',
            'read_tsv', 'Resources', 'load_resources', 'inflections', 'rule_score', 'SentimentBackend', 'RuleBackend',
            'VaderBackend', 'TransformersBackend', 'get_backend', 'SentimentComponent', 'make_sentiment', 'pipeline_for',
-           'score_texts']
+           'rule_scores', 'score_texts']
 
 # %% ../../notebooks/42_text_sentiment.ipynb #be68a23c
 LABELS = ("negative", "neutral", "positive")
@@ -428,10 +429,11 @@ def get_backend(name: str = "rules", lang: str = "nl", **kwargs) -> SentimentBac
     return SENTIMENT_BACKENDS[name](lang=lang, **kwargs)
 
 # %% ../../notebooks/42_text_sentiment.ipynb #f1172ec0
-for _attr in ("sentiment", "sentiment_score"):
+for _attr in ("sentiment", "sentiment_score", "sentiment_rule_score"):
     if not Doc.has_extension(_attr):
         Doc.set_extension(_attr, default=None)
-_SENTIMENT, _SCORE = ext_key("sentiment"), ext_key("sentiment_score")
+# sentiment_rule_score: the lexicon engine's score, kept beside the model's (message types read its intensity)
+_SENTIMENT, _SCORE, _RULE = ext_key("sentiment"), ext_key("sentiment_score"), ext_key("sentiment_rule_score")
 
 
 def _trained_lemmas(nlp: Language) -> bool:
@@ -443,16 +445,38 @@ def _trained_lemmas(nlp: Language) -> bool:
 
 
 class SentimentComponent:
-    "Sets `doc._.sentiment` (negative/neutral/positive) and `doc._.sentiment_score` in [-1, 1]."
+    """Sets `doc._.sentiment` (negative/neutral/positive) and `doc._.sentiment_score` in [-1, 1].
 
-    def __init__(self, nlp: Language, name: str = "webcare_sentiment", backend: str = "rules",
+    backend "model" (the default): the trained model of `42_text_sentiment_model` (label = most probable class,
+    score = P(positive) - P(negative)), fed the rule engine's score; the lexicon engine alone with "rules"."""
+
+    def __init__(self, nlp: Language, name: str = "webcare_sentiment", backend: str = "model",
                  model_path: str | None = None, thresholds: list[float] | None = None):
         self.name = name
+        self._model = None
+        if backend == "model":
+            self._model = load_model(_lang_key(nlp.lang), model_path)
+            backend, model_path = "rules", None
         kwargs = {"model_path": model_path} if model_path else {}
         self.backend = get_backend(backend, nlp.lang, thresholds=thresholds, **kwargs)
         self.thresholds = self.backend.thresholds
         self._rules = self.backend.res if isinstance(self.backend, RuleBackend) else None
         self._lemmas = _trained_lemmas(nlp)
+
+    def _set_model(self, docs: list[Doc]) -> list[Doc]:
+        rules = [rule_score(d, self._rules, self._lemmas) for d in docs]
+        keep = [i for i, s in enumerate(rules) if s == s]  # NaN = nothing to score
+        for i, s in enumerate(rules):
+            if s != s:
+                self._set(docs[i], s)
+        if keep:
+            p = self._model.predict_proba([doc_text(docs[i]) for i in keep], [rules[i] for i in keep])
+            for i, row in zip(keep, p):
+                ud = docs[i].user_data
+                ud[_SENTIMENT] = LABELS[int(row.argmax())]
+                ud[_SCORE] = round(float(row[2] - row[0]), 4)
+                ud[_RULE] = round(rules[i], 4)
+        return docs
 
     def _set(self, doc: Doc, s: float) -> Doc:
         ud = doc.user_data  # = doc._.sentiment / doc._.sentiment_score without building Underscore objects
@@ -465,11 +489,17 @@ class SentimentComponent:
         return doc
 
     def __call__(self, doc: Doc) -> Doc:
+        if self._model is not None:
+            return self._set_model([doc])[0]
         if self._rules is not None:
             return self._set(doc, rule_score(doc, self._rules, self._lemmas))
         return self._set(doc, self.backend.score_one(doc))
 
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 256):
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 1000):
+        if self._model is not None:
+            for batch in minibatch(docs, size=batch_size):
+                yield from self._set_model(list(batch))
+            return
         if self._rules is not None:
             for doc in docs:
                 yield self(doc)
@@ -488,18 +518,18 @@ def make_sentiment(nlp: Language, name: str, backend: str, model_path: str | Non
 
 if not Language.has_factory("webcare_sentiment"):  # idempotent: a notebook session may import the module too
     Language.factory("webcare_sentiment", func=make_sentiment, assigns=["doc._.sentiment", "doc._.sentiment_score"],
-                     default_config={"backend": "rules", "model_path": None, "thresholds": None})
+                     default_config={"backend": "model", "model_path": None, "thresholds": None})
 
 # %% ../../notebooks/42_text_sentiment.ipynb #bbdf6cb3
 @lru_cache(maxsize=None)
-def _minimal_nlp(lang: str) -> Language:
+def _minimal_nlp(lang: str, backend: str = "model") -> Language:
     nlp = spacy.blank(lang)
     try:
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         nlp.initialize()
     except Exception:  # spacy-lookups-data missing: lower-case forms only
         nlp = spacy.blank(lang)
-    nlp.add_pipe("webcare_sentiment")
+    nlp.add_pipe("webcare_sentiment", config={"backend": backend})
     return nlp
 
 
@@ -515,10 +545,23 @@ def pipeline_for(lang: str, component: str = "webcare_sentiment") -> Language:
     return _minimal_nlp(lang)
 
 
-def score_texts(texts: Iterable, lang: str = "nl", nlp: Language | None = None, batch_size: int = 2000) -> pd.DataFrame:
-    "DataFrame[sentiment, sentiment_score] for `texts` (one row per input, nulls for empty texts)."
+def rule_scores(texts: Iterable, lang: str = "nl", batch_size: int = 2000) -> np.ndarray:
+    "The lexicon engine's score of each text, tokenised as enrichment does (the trained model's input feature; NaN for empty)."
+    from webcare_research.text.nlp import make_nlp
+    lang = _lang_key(lang)
+    nlp, res = make_nlp(lang, analytics=False), load_resources(lang)
+    lemmas = _trained_lemmas(nlp)
+    return np.array([rule_score(d, res, lemmas) for d in nlp.pipe([_text(t) for t in texts], batch_size=batch_size)],
+                    dtype=float)
+
+
+def score_texts(texts: Iterable, lang: str = "nl", nlp: Language | None = None, batch_size: int = 2000,
+                backend: str = "model") -> pd.DataFrame:
+    "DataFrame[sentiment, sentiment_score] for `texts` (one row per input, nulls for empty texts); `backend='rules'`: the lexicon engine alone."
     texts = [_text(t) for t in texts]
-    nlp = nlp or pipeline_for(lang)
+    if nlp is None and backend == "rules":
+        return _frame(rule_scores(texts, lang, batch_size), THRESHOLDS[_lang_key(lang)])
+    nlp = nlp or (pipeline_for(lang) if backend == "model" else _minimal_nlp(_lang_key(lang), backend))
     labels, scores = [], []
     for doc in nlp.pipe(texts, batch_size=batch_size):
         labels.append(doc._.sentiment)
