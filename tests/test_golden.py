@@ -18,6 +18,8 @@ when the trained model replaced the lexicon engine as the default sentiment (lab
 P(positive) - P(negative)); with it the `<org>_facts.json` sentiment figures (before/after a reply, the shift and its
 interval) and complaint counts (the complaint type reads the sentiment label), and the recommendations that cite them.
 Measures, quality, topics and every response figure are unchanged.
+Changed on purpose (the text-analytics issue, item 4: reply markers with real recall): `quality.parquet` gains the columns
+`redirect_form`, `redirect_store` and their evidence; every existing column is unchanged on the demo replies.
 """
 from __future__ import annotations
 

@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 # %% auto #0
-__all__ = ['REDIRECT_PATTERNS', 'REDIRECT_KINDS', 'REDIRECT_MASKS', 'AGENT_PATTERNS', 'first_match', 'redirect_pattern',
-           'redirect_flags', 'find_redirects', 'private_channel', 'extract_agent']
+__all__ = ['REDIRECT_PATTERNS', 'REDIRECT_KINDS', 'PRIVATE_KINDS', 'REDIRECT_MASKS', 'AGENT_PATTERNS', 'first_match',
+           'redirect_pattern', 'redirect_flags', 'find_redirects', 'private_channel', 'extract_agent']
 
 # %% ../../notebooks/05_core_signals.ipynb #b5567d80
 _B, _E = r"(?:^|[^\w/=.-])", r"(?:$|[^\w/])"  # no digit/word before or after a phone number (RE2 has no lookarounds)
@@ -24,34 +24,102 @@ _EUS = r"(?:$|[^\w/-])"  # a US number ends the digit group: 800-555-0199-77 is 
 REDIRECT_PATTERNS: dict[str, list[str]] = {
     "dm": [r"\b(?:dm|pb)(?:'?(?:je|tje|etje|s|en|ed|ing))?\b", r"\b(?:send|stuur)\s+(?:us|me|ons)\s+(?:[a-z]+\s+)?(?:a\s+|een\s+)?pm\b",
            r"\bpm\s+(?:us|me|ons)\b", r"\bdirect\s*(?:message|bericht)", r"\bpriv[ée]\s*(?:bericht|message)",
-           r"\bprivate\s+(?:message|chat)", r"\bdirecte\s+berichten", r"\binbox\b"],
+           r"\bprivate\s+(?:message|chat)", r"\bdirecte\s+berichten", r"\binbox\s+(?:us|me|ons)\b",
+           r"\bvia\s+(?:direct\s+|private\s+|priv[ée]\s*)?(?:messages|berichten)\b"],
     "phone": [r"\bbel\s+(?:ons|even|gerust|met)\b", r"\b(?:ons|me|mij|even|gerust|kunt|kun|kan|wil|wilt|mag|te|om)\s+(?:[a-z]+\s+){0,3}bellen\b",
               r"\bbellen\s+(?:naar|met|op)\b", r"\b(?:we|wij|ik)\s+(?:[a-z]+\s+)?bellen\s+(?:je|jou|u)\b", r"\btelefonisch\b", r"\btelefoonnummer\b",
               r"\bklantenservice\s+op\s+\S*\d", r"\bcall\s+(?:us|our|the)\b", r"\bgive\s+us\s+a\s+(?:call|ring)\b",
               r"\bphone\s+(?:us|our)\b", r"\bby\s+phone\b", r"\[phone\]", r"\bcall\s+us\b",
               r"\bphone\s+(?:support|team|agents?)\b", r"\bover\s+the\s+phone\b",
+              r"\b(?:call|phone)\s*/\s*chat\b", r"\bchat\s*/\s*(?:call|phone)\b", r"\b(?:via\s+)?(?:phone|call)\s+or\s+chat\b",
+              r"\bchat\s+or\s+(?:phone|call)\b", r"\bvia\s+phone\b", r"\bcall(?:ing)?\s+(?:the|this|that)\s+(?:number|line|hotline|helpline)\b",
+              r"\bcall(?:ing)?\s+into\s+(?:our|the)\b", r"\bcall\s?-?back\b", r"\bterug\s?bel\w*\b",
+              r"\b(?:we|wij|ik)\s+bel(?:len)?\s+(?:je|jou|u)\s+(?:[a-z]+\s+){0,2}(?:terug|op)\b", r"\bcontact\s+(?:a\s+)?live\s+agent\s+at\b",
+              r"\bklantenservice\s+bellen\b", r"\btelefonische?\s+(?:klantenservice|hulp|afspraak)\b",
+              r"\b(?:our|the\s+best|onze)\s+(?:\w+\s+)?(?:phone|contact|telefoon)\s*(?:numbers?|nummers?)\b",
               r"\bcall\b(?:\s+[\w&'-]+){0,4}\s+(?:at\s+|on\s+)?\+?1?[-.\s]?\(?\d{3}\)?[-.\s]?\d{3}[-.\s]?\d{4}" + _EUS,
               _B + r"\+?1?[-.\s]?\(?8[0-8]{2}\)?[-.\s]?\d{3}[-.\s]?\d{4}" + _EUS,
               _B + r"(?:\+|00)\d{2}[\s-]?(?:\(0\))?\d(?:[\s-]?\d){7,10}" + _E,
               _B + r"0[1-9]\d{1,3}[\s-]?\d(?:[\s-]?\d){5,7}" + _E,
               _B + r"0[89]00[\s-]?\d{3,4}(?:[\s-]?\d{2,4})?" + _E],
     "email": [r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b", r"\[email\]", r"\b(?:e-?)?mail\s+(?:ons|me|us|naar|to)\b",
-              r"\b(?:stuur|send)\s+(?:ons\s+|us\s+|me\s+)?(?:een\s+|an?\s+)?e-?mail\b", r"\bvia\s+(?:de\s+)?e-?mail\b",
-              r"\bby\s+e-?mail\b", r"\b(?:drop|shoot)\s+us\s+an?\s+e-?mail\b",
+              r"\b(?:stuur|send)\s+(?:ons|us|me)\s+(?:een\s+|an?\s+)?e-?mail\b", r"\b(?:stuur|send)\s+(?:een\s+|an?\s+)?e-?mail\s+(?:to|naar|at)\b",
+              r"\bvia\s+(?:de\s+)?e-?mail\b",
+              r"\bby\s+e-?mail\b", r"\b(?:drop|shoot)\s+us\s+an?\s+e-?mail\b", r"\be-?mail\s+(?:our|the|ons)\s+(?:\w+\s+)?team\b",
               r"\b(?:kun|kunt|wil|wilt)\s+(?:je|jij|u)\s+(?:ons|me|mij)\s+(?:even\s+)?(?:een\s+)?e-?mail(?:tje)?\s+(?:te\s+)?sturen\b"],
     "chat": [r"\blive\s?-?chat\b", r"\bwebchat\b", r"\bchat\s+(?:met|with)\s+(?:ons|us|een|an?|one|our)\b",
              r"\bchat\s+(?:team|agents?|support|button|icon|option)\b", r"\bchat\s+(?:je|jij|u)\s+(?:[a-z]+\s+){0,2}met\s+ons\b",
-             r"\bvia\s+(?:de\s+|onze\s+|our\s+)?chat\b", r"\bchat\s+(?:via|on)\b", r"\bchatten\b", r"\bwhats\s?app\b"],
-    "form": [r"\b(?:contact|klacht|web|online|aanvraag)?formulier\b", r"\bcontact\s?form\b", r"\bweb\s?form\b",
-             r"\b(?:fill\s+(?:in|out)|complete)\s+(?:the|our|this)\s+form\b",
-             r"https?://\S*(?:contact|formulier|klacht|complaint|/form)\S*"],
+             r"\bvia\s+(?:de\s+|onze\s+|our\s+)?chat\b", r"\bchat\s+(?:via|on)\b", r"\bchatten\b",
+             r"\b(?:call|phone)\s*/\s*chat\b", r"\bchat\s*/\s*(?:call|phone)\b", r"\b(?:phone|call)\s+or\s+chat\b",
+             r"\bchat\s+or\s+(?:phone|call)\b", r"\bchat\s+(?:with\s+)?(?:support|agents?|team)\b",
+             r"\bchat\s+(?:gerust\s+|even\s+|direct\s+)?met\s+(?:ons|een|onze)\b", r"\bchat\s?bot\b", r"bot\s+pop-?up\b", r"\bplease\s+chat\b", r"\bchat\s+by\s+following\b",
+             r"\bvirtu(?:al|ele)\s+(?:assistant|agent|assistent)\b",
+             r"\b(?:via|op|on|through|over|per)\s+whats\s?app\b", r"\bwhats\s?app\s+(?:ons|us|me|naar|to)\b",
+             r"\b(?:stuur|send)\s+(?:ons|us|me)\s+(?:een\s+|a\s+)?whats\s?app", r"\bwhats\s?app[\s-]?(?:nummer|number)\b"],
+    "form": [r"\b(?:contact|klacht|web|online|aanvraag)?formulier\b", r"\bcontact\s?form\b", r"\bweb\s?-?form\b",
+             r"\b(?:fill\s+(?:in|out)|complete)\s+(?:the|our|this)\s+form\b", r"\breport\s+form\b",
+             r"https?://\S*(?:formulier|klacht|complaint|/form|requests/new)\S*",
+             # a ticket, request or case opened on the web
+             r"\b(?:create|open|submit|file|raise|log|make)\s+(?:a\s+|an\s+|your\s+)?(?:support\s+|private\s+)?(?:ticket|request|case)\b",
+             r"\bprivate\s+request\b", r"\bsubmit\s+(?:a\s+|your\s+)?(?:request|ticket)\b", r"\brequest\s+service\b",
+             # contact pages and named teams reached through a link
+             r"\bcontact\s+(?:us|them)\s+(?:here|via|through|for\s+support)\b", r"\breach\s+(?:them|us)\s+(?:at|here|via|through)\b",
+             r"\bhow\s+to\s+contact\s+(?:our|them|us|the)\b", r"\bhere'?s\s+how\s+to\s+contact\b", r"\bto\s+reach\s+(?:them|us|support)\b",
+             r"\breach\s+(?:them|us)\s+by\s+following\b", r"\breach\s+out\s+to\s+(?:[\w+&-]+\s+){1,4}(?:support|team)\s+here\b",
+             r"\b(?:reach(?:ing)?\s+out\s+to|get(?:ting)?\s+in\s+touch\s+with|contact(?:ing)?)\s+(?:our|the|your)\s+(?:[\w+&-]+\s+){0,3}(?:team|support|agents?|department|developers?)\b",
+             r"\bcan\s+be\s+reached\s+(?:by|via|here|through|at)\b", r"\bcontact\s+(?:\w+\s+){0,2}(?:via|through|using)\s+(?:this|the|our)\s+(?:link|page|site|website)\b",
+             r"\b(?:visit|go\s+to|use)\s+\S+\s+(?:and|to)\s+(?:report|submit|file|contact)\b", r"\bfollow\s+the\s+prompts\b",
+             r"\b(?:reply|respond)\s+(?:back\s+)?to\s+(?:the\s+|your\s+|our\s+)?ticket\b",
+             r"\b(?:they|it|team)\s+can\s+be\s+reached\s+here\b", r"\bclick(?:ing)?\s+(?:on\s+)?(?:the\s+)?['\"‘“]?contact\s+us\b",
+             r"\bfrom\s+the\s+link\s+given\s+below\b", r"\bclick\s+on\s+this\s+link\b",
+             r"\b(?:link|here)\s*:?\s*(?:\S+\s+)?so\s+(?:that\s+)?(?:we|someone)\b", r"\b(?:go|head)\s+here\s+so\b",
+             r"\bshare\s+(?:a\s+few\s+|the\s+|your\s+|some\s+)?(?:details|contact\s+info\w*)\s+here\b",
+             r"\bsecure\s+message\s+cent(?:er|re)\b",
+             # reports, appeals and feedback filed on a web page
+             r"\breport(?:ing)?\s+(?:it|this|them)\s+(?:here|through|via|by\s+following|using|to\s+the\s+following)\b", r"\bto\s+report\s+(?:this|that)\s+type\b",
+             r"\bflag\s+(?:the\s+|this\s+)?(?:content|video|comment|it)\b", r"\bup-?vote\s+(?:this|the|it)\b[^.]{0,20}\bhere\b",
+             r"\bsubmit\s+(?:that|it|this|yours|them|your\s+idea\w*)\b", r"\b(?:feedback|suggestions?|ideas?)\s+here\b",
+             r"\babuse\s+(?:page|form)\b", r"\byou\s+can\s+appeal\s+(?:here|at|via|through|using|so)\b",
+             r"\b(?:instructions|steps)\s+(?:on\s+)?how\s+to\s+appeal\b", r"\bfeature\s+request\b", r"\bfeedback\s+(?:tool|report|form)\b",
+             r"\bsubmit\s+(?:the\s+)?details\b", r"\b(?:adding|add|cast)\s+your\s+vote\b", r"\b(?:on|via|at)\s+user\s?voice\b",
+             r"\b(?:through|via|using|in|on)\s+(?:this|the|our)\s+(?:web\s?)?form\b", r"\breach\s+out\s+to\s+(?:our\s+|the\s+)?(?:[\w+&-]+\s+){0,3}here\b",
+             r"\bget(?:ting)?\s+in\s+touch\s+with\b", r"['\"“‘]?contact\s+us['\"”’]?\s+link\b", r"\b(?:support|help|contact)\s+options\b",
+             r"\bsend(?:ing)?\s+(?:a\s+|us\s+|your\s+)?feedback\b", r"\bshare\s+your\s+comments\b", r"\bon-?\s?screen\s+prompts\b",
+             r"\b(?:get|open)\s+a\s+case\b", r"\bcontact\s+(?:[\w+&-]+\s+){1,4}(?:support|team)\b",
+             r"\b(?:advisors?|experts?|specialists?|agents?)\s+here\b", r"\b(?:speak(?:ing)?|talk(?:ing)?)\s+(?:to|with)\s+(?:one\s+of\s+)?our\b",
+             r"\breport\s+(?:them|these|those)\b", r"\b(?:use|fill\s+(?:in|out))\s+(?:this|the|our)\s+form\b", r"\bwrit(?:e|ing)\s+in\b",
+             r"\bto\s+report\s+(?:an?|the|this|that)\s+(?:\w+\s+){0,2}(?:issue|account|problem|bug|abuse|content)\b",
+             r"\bset(?:ting)?\s+(?:\w+\s+){0,3}up\s+for\s+(?:service|repair)\b", r"\brequest(?:ing)?\s+(?:a\s+)?(?:repair|service)\b",
+             r"\b(?:put|submit|share|leave)\s+(?:your\s+|any\s+)?(?:suggestions?|ideas?|feedback)\s+(?:here|regarding)\b",
+             r"\bvot(?:e|ing)\s+for\s+(?:the|this|an?)\s+idea\b", r"\badd\s+your\s+vote\b", r"\bbugs?\s+here\b",
+             # Dutch: a request, report or complaint filed on the website
+             r"\b(?:maak|doe|dien)\s+(?:een\s+)?(?:melding|ticket|aanvraag|verzoek|klacht)\b", r"\bmelding\s+maken\b",
+             r"\bvia\s+(?:onze|de|deze)\s+(?:website|site|webpagina|link)\b", r"\bneem\s+contact\s+op\s+via\s+(?:onze\s+|de\s+|deze\s+)?(?:website|site|link)\b"],
+    # a visit to a shop, branch or service point (not a private channel: hand-off off line)
+    "store": [r"\b(?:visit|go\s+to|stop\s+by|drop\s+by|pop\s+(?:in|into)|head\s+to|come\s+(?:in|into|to)|bring\s+(?:it|them|your\s+\w+)\s+(?:in|into|to))\s+"
+              r"(?:a|an|any|your|the|our|one\s+of\s+our)\s+(?:nearest\s+|nearby\s+|local\s+)?(?:apple\s+)?(?:store|shop|branch|service\s+cent(?:er|re)|"
+              r"repair\s+cent(?:er|re)|genius\s+bar|outlet|location)\b",
+              r"\b(?:branch(?:es)?|stores?|atms?|shops?|locations?)\b[^.?!]{0,40}\b(?:near|around)\s+(?:you|your)\b",
+              r"\b(?:find|locate)\s+(?:an?\s+|the\s+|your\s+)?(?:nearby\s+|nearest\s+|local\s+|alternative\s+|other\s+)?(?:stores?|shops?|branch(?:es)?|atms?)\b",
+              r"\bstores?\s+(?:are\s+)?(?:still\s+)?open\b", r"https?://\S*(?:store-?locator|/locator|winkelzoeker)\S*",
+              r"\b(?:branch|store|atm)\s+locat(?:or|ions?)\b", r"\bgenius\s+bar\b", r"\bin-?\s?store\s+(?:support|repair|appointment)\b",
+              r"\b(?:kom|ga|loop)\s+(?:even\s+|gerust\s+)?(?:langs\s+)?(?:in|bij|naar)\s+(?:een|de|het|onze|ons|je|uw|jouw)\s+(?:\w+\s+)?(?:winkel|filiaal|vestiging|servicepunt|balie|kantoor|store)\b",
+              r"\blangs\s*(?:gaan|komen|brengen)?\s+(?:in|bij)\s+(?:een|de|het|onze|ons)\s+(?:\w+\s+)?(?:winkel|filiaal|vestiging|servicepunt)\b",
+              r"\b(?:winkel|filiaal|vestiging|servicepunt)\s+(?:bij\s+(?:jou|u|je)\s+)?in\s+de\s+buurt\b"],
 }
 REDIRECT_KINDS = tuple(REDIRECT_PATTERNS)
+PRIVATE_KINDS = ("dm", "phone", "email", "chat", "form")  # the kinds that move a conversation to a private channel
 # spans blanked out before a kind's patterns run: RE2 has no lookbehind, so negations are a second pattern
 REDIRECT_MASKS: dict[str, list[str]] = {
-    "dm": [r"\b(?:without|zonder)\s+(?:[a-z]+\s+){0,3}(?:dm|pb|pm|direct\s*messag)\w*"],
     "phone": [r"\bbellen\s+(?:is|kan)\s+(?:[a-z]+\s+){0,4}(?:niet|geen)\b",
-              r"\b(?:without|zonder)\s+(?:[a-z]+\s+){0,4}(?:call(?:ing)?|bellen|phoning)\b"],
+              r"\b(?:without|zonder)\s+(?:[a-z]+\s+){0,4}(?:call(?:ing)?|bellen|phoning)\b",
+              r"\bphone\s+support\s+is\s+only\s+available\b"],
+    "form": [r"\b(?:live\s+)?chat\s+(?:team|support|agents?)\b", r"\bphone\s+support\s+team\b",  # named channels are theirs
+             r"\bcontact\s+us\s+here\s+via\s+(?:phone|chat|call)\b",
+             r"\bfollow\s+the\s+prompts\b[^!]{0,300}?\b(?:call|chat)", r"\b(?:call|chat)\b[^!]{0,300}?\bfollow\s+the\s+prompts\b",
+             r"\bcontact\s+(?:us|them)\s+via\s+(?:phone|chat|e-?mail|dm|whatsapp)\b"],  # "… to call/chat": the channel is named
+    "dm": [r"\b(?:without|zonder)\s+(?:[a-z]+\s+){0,3}(?:dm|pb|pm|direct\s*messag)\w*", r"\btweets\s+(?:and|&amp;|&)\s+dms\b",
+           r"[\^*/~]\s?\w+"],  # a signature (^PB) is not a "pb"
 }
 
 
@@ -102,7 +170,7 @@ def _masked(arr: pa.Array, kind: str) -> pa.Array:
         if pc.any(hit).as_py():
             arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
             hit = hit.combine_chunks() if isinstance(hit, pa.ChunkedArray) else hit
-            arr = pc.replace_with_mask(arr, hit, pc.replace_substring_regex(arr.filter(hit), "(?i)" + rx, " "))
+            arr = pc.replace_with_mask(arr, hit, pc.replace_substring_regex(arr.filter(hit), "(?i)" + rx, " ¦ "))  # ¦: no pattern spans it
     return arr
 
 
@@ -115,7 +183,7 @@ def redirect_flags(texts: pd.Series, kinds=REDIRECT_KINDS) -> pd.DataFrame:
 
 
 def find_redirects(texts: pd.Series) -> pd.DataFrame:
-    "Bool columns dm, phone, email, chat, form; `<kind>_evidence` per kind and `redirect_evidence` (first kind's span)."
+    "Bool columns dm, phone, email, chat, form, store; `<kind>_evidence` per kind and `redirect_evidence` (first kind's span)."
     s = texts if isinstance(texts, pd.Series) else pd.Series(texts)
     arr = _arrow(s)
     out = pd.DataFrame(index=s.index)
@@ -142,7 +210,7 @@ def private_channel(texts: pd.Series) -> pd.Series:
     arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
     kind = np.full(len(arr), None, dtype=object)
     todo = np.arange(len(arr))
-    for k in REDIRECT_KINDS:  # find_redirects' patterns; each kind only for texts no earlier kind claimed
+    for k in PRIVATE_KINDS:  # find_redirects' patterns; each kind only for texts no earlier kind claimed
         if not len(todo):
             break
         hit = pc.match_substring_regex(_masked(arr.take(pa.array(todo)), k), redirect_pattern(k))
@@ -152,14 +220,23 @@ def private_channel(texts: pd.Series) -> pd.Series:
     return pd.Series(kind, index=s.index, dtype="string")
 
 # %% ../../notebooks/05_core_signals.ipynb #7722869b
-_URL_TAIL = r"(?:\s*https?://\S+)*\s*[.!]?\s*$"
+_URL_TAIL = r"(?:\s*(?:https?://\S+|\(?\d/\d\)?))*\s*[.!]?\s*$"  # trailing links and "1/2" thread counters
+_NAME = r"(?:[A-Z]{0,3}[A-Z][a-zà-ÿ]{1,15}(?:[A-Z][a-zà-ÿ]{1,15})?|[A-Z]{1,4})"  # Caroline, JennaLundh, NKush, RR
 AGENT_PATTERNS = (
-    r"(?:^|\s)\^\s?(?P<a>[A-Z][a-zà-ÿ]{1,15}|[A-Z]{1,4})\b",                # ^RR, ^Caroline anywhere (twcs)
-    r"(?:^|\s)[-/~*]\s?(?P<a>[A-Z]{2,4}|[A-Z][a-zà-ÿ]{1,15})" + _URL_TAIL,  # -EK, *TB, /Mark at the end
+    r"(?:^|[\s.,!?:;)])\^\s?(?P<a>" + _NAME + r")\b",                         # ^RR, ^Caroline anywhere, also "help.^Senan"
+    r"(?:^|\s)[-/~*_–—]\s?(?P<a>[A-Z]{1,4}|[A-Z][a-zà-ÿ]{1,15})(?:\s[A-Z]\.)?" + _URL_TAIL,  # -EK, *TB, /G, /Mark, _Rjay, –Kenn
+    r"\s[–—]\s?(?P<a>[a-z]{2,4})" + _URL_TAIL,                                    # "–jeh": lower-case initials after a dash
     r"(?i:\b(?:groet(?:jes|en)?|gr(?:oet)?\.?|mvg|met\s+vriendelijke\s+groet(?:en)?|vriendelijke\s+groet(?:en)?|"
-    r"hartelijke\s+groet(?:en)?|cheers|regards|kind\s+regards|best\s+regards|thanks|groetjes\s+van)[,!.]?)\s+"
-    r"(?P<a>[A-Z][a-zà-ÿ]{1,15})" + _URL_TAIL,
+    r"hartelijke\s+groet(?:en)?|cheers|regards|kind\s+regards|best\s+regards|thanks|thx|ty|groetjes\s+van)[,!.]?)\s*[-–]?\s+"
+    r"(?P<a>[A-Z][a-zà-ÿ]{1,15}|[A-Z]{2,4})" + _URL_TAIL,                          # Groet, Sabrina / Thanks - Lee / Thanks, AK
+    r"\b(?P<a>[A-Z][a-zà-ÿ]{1,15})\s?[-–]\s?[A-Z][\w&]{0,15}\s+(?:Social\s+Media\s+)?(?:Tech\s+)?Support" + _URL_TAIL,  # Roopa-HP Social Media Support
+    r"[.,!?)]~\s?(?P<a>[A-Z][a-zà-ÿ]{1,15})" + _URL_TAIL,                         # "community.~Olivia"
+    r"[.!?]\s+(?P<a>[A-Z][a-zà-ÿ]{2,15})" + _URL_TAIL,                              # "... for details. Sasha": a bare name at the end
+    r"\shttps?://\S+\s+(?P<a>[A-Z][a-zà-ÿ]{2,15}|[A-Z]{2,4})\s*[.!]?\s*$",        # "... details. https://… Sasha" / "… HRB"
 )
+_NOT_NAMES = frozenset("""Thanks Thank Cheers Regards Bye Enjoy Welcome Sorry Apologies Congrats Congratulations Yes No Ok Okay
+Please Hi Hello Hey Again Soon Best Love Good Great Sure Done Noted Success Dank Bedankt Groet Groetjes Groeten Succes Sterkte
+Excuses Fijn Prima Top Graag Hoi Hallo Doei Tot Welkom Nee Ja Oké Hmm Enjoy""".split())
 
 
 def extract_agent(texts: pd.Series) -> pd.Series:
@@ -171,5 +248,7 @@ def extract_agent(texts: pd.Series) -> pd.Series:
         todo = pc.and_(pc.is_null(out), pc.is_valid(arr)).to_numpy(zero_copy_only=False).astype(bool)
         if not todo.any():
             break
-        out = pc.coalesce(out, _spread(_first_match(pc.filter(arr, pa.array(todo)), rx, "a"), todo))
+        found = _first_match(pc.filter(arr, pa.array(todo)), rx, "a")
+        found = pc.if_else(pc.is_in(found, pa.array(sorted(_NOT_NAMES), pa.large_string())), pa.scalar(None, pa.large_string()), found)
+        out = pc.coalesce(out, _spread(found, todo))
     return _series(out, s.index)

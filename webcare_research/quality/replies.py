@@ -42,7 +42,8 @@ TACTICS: dict[str, tuple[str, ...]] = {
     "invitational_rhetoric": ("chv_apology", "chv_empathy", "chv_thanks", "chv_joy", "chv_invitation"),
 }
 CHV_MARKERS: tuple[str, ...] = tuple(m for ms in TACTICS.values() for m in ms)
-REDIRECT_MARKERS: tuple[str, ...] = ("redirect_dm", "redirect_phone", "redirect_email", "redirect_chat")
+REDIRECT_MARKERS: tuple[str, ...] = ("redirect_dm", "redirect_phone", "redirect_email", "redirect_chat", "redirect_form",
+                                     "redirect_store")
 MARKERS: tuple[str, ...] = CHV_MARKERS + REDIRECT_MARKERS + ("has_url", "negative_wording", "boilerplate")
 SCORE_COLUMNS: tuple[str, ...] = ("chv_personalisation", "chv_informal_speech", "chv_invitational_rhetoric",
                                   "chv_score", "weak_redirect")
@@ -394,7 +395,7 @@ def quality_frame(df: pd.DataFrame, text_column: str = "text", lang: str = "auto
     ev = _spacy_markers(texts, langs, prefilter=prefilter)
     ev["chv_signature"] = extract_agent(texts)
     red = find_redirects(texts)
-    for kind in ("dm", "phone", "email", "chat"):
+    for kind in ("dm", "phone", "email", "chat", "form", "store"):
         hit = red[kind].astype(bool)
         ev[f"redirect_{kind}"] = (_redirect_evidence(texts[hit], kind).reindex(texts.index)
                                   .fillna(red["redirect_evidence"]).where(hit))

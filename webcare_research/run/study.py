@@ -43,7 +43,7 @@ __all__ = ['STAGES', 'STAGE_VERSION', 'SKIP_NAMES', 'STAGE_OUTPUTS', 'study_outp
 # %% ../../notebooks/88_run_study.ipynb #e459677a
 STAGES = ("ingest", "enrich", "quality", "topics", "measures", "findings", "policy", "benchmark")
 STAGE_VERSION = 4  # bump when a stage file's layout changes: every stamp then says it is stale (2: policy in nl and en;
-# 3: spikes.csv with kinds and topics, trends.csv; 4: sentiment from the trained model)
+# 3: spikes.csv with kinds and topics, trends.csv; 4: sentiment from the trained model, web-form and store redirects)
 SKIP_NAMES = {"study.yml", SECRETS_FILE}
 
 
@@ -167,7 +167,8 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
     clock = part("country", "timezone", "opening_hours", "response_norm_minutes", "norms")
     keys = {"ingest": _sha(__version__, [(str(f["path"].relative_to(cfg.study_dir)) if f["path"].is_relative_to(cfg.study_dir)
                                          else str(f["path"]), f["sha256"], f["format"], f["mapping"]) for f in inputs],
-                           part("organisations", "channels", "country", "timezone", "mapping", "pseudonymise", "period"), salt_fp)}
+                           part("organisations", "channels", "country", "timezone", "mapping", "pseudonymise", "period"), salt_fp,
+                           STAGE_VERSION)}
     sentiment_models = ([file_sha256(package_asset("sentiment", f"model_{l}.npz")) for l in ("nl", "en")]
                         if cfg.text.sentiment == "model" else None)  # retrained weights re-enrich
     keys["enrich"] = _sha(keys["ingest"], part("language", "text"), sentiment_models, STAGE_VERSION)
