@@ -52,7 +52,7 @@ REDIRECT_PATTERNS: dict[str, list[str]] = {
              r"\bvia\s+(?:de\s+|onze\s+|our\s+)?chat\b", r"\bchat\s+(?:via|on)\b", r"\bchatten\b",
              r"\b(?:call|phone)\s*/\s*chat\b", r"\bchat\s*/\s*(?:call|phone)\b", r"\b(?:phone|call)\s+or\s+chat\b",
              r"\bchat\s+or\s+(?:phone|call)\b", r"\bchat\s+(?:with\s+)?(?:support|agents?|team)\b",
-             r"\bchat\s+(?:gerust\s+|even\s+|direct\s+)?met\s+(?:ons|een|onze)\b", r"\bchat\s?bot\b", r"bot\s+pop-?up\b", r"\bplease\s+chat\b", r"\bchat\s+by\s+following\b",
+             r"\bchat\s+(?:gerust\s+|even\s+|direct\s+)?met\s+(?:ons|een|onze)\b", r"\b(?:via|with|met|through|using|use|gebruik|ask|vraag)\s+(?:our|onze|the|de|het)\s+(?:\w+\s+)?chat\s?bot\b", r"bot\s+pop-?up\b", r"\bplease\s+chat\b", r"\bchat\s+by\s+following\b",
              r"\bvirtu(?:al|ele)\s+(?:assistant|agent|assistent)\b",
              r"\b(?:via|op|on|through|over|per)\s+whats\s?app\b", r"\bwhats\s?app\s+(?:ons|us|me|naar|to)\b",
              r"\b(?:stuur|send)\s+(?:ons|us|me)\s+(?:een\s+|a\s+)?whats\s?app", r"\bwhats\s?app[\s-]?(?:nummer|number)\b"],

@@ -517,7 +517,8 @@ def make_sentiment(nlp: Language, name: str, backend: str, model_path: str | Non
 
 
 if not Language.has_factory("webcare_sentiment"):  # idempotent: a notebook session may import the module too
-    Language.factory("webcare_sentiment", func=make_sentiment, assigns=["doc._.sentiment", "doc._.sentiment_score"],
+    Language.factory("webcare_sentiment", func=make_sentiment,
+                     assigns=["doc._.sentiment", "doc._.sentiment_score", "doc._.sentiment_rule_score"],
                      default_config={"backend": "model", "model_path": None, "thresholds": None})
 
 # %% ../../notebooks/42_text_sentiment.ipynb #bbdf6cb3
