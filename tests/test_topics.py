@@ -189,3 +189,11 @@ def test_shuffled_rows_same_topics(small_csv):
     back[perm] = b.topics_
     assert back.tolist() == a.topics_.tolist()
     assert b.topic_words_ == a.topic_words_
+
+
+def test_embedder_on_a_corpus_too_small_for_arpack():
+    "21 texts with 21+ terms: ARPACK has no room for its Lanczos vectors (ncv > k + 1); the seeded solver takes over."
+    from webcare_research.topics.embeddings import TfidfSvdEmbedder
+    docs = [f"w{i} x{i % 3} y{i % 5}" for i in range(21)]
+    a = TfidfSvdEmbedder(n_components=20).fit(docs).transform(docs)
+    assert a.shape == (21, 20) and np.array_equal(a, TfidfSvdEmbedder(n_components=20).fit(docs).transform(docs))
