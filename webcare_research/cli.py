@@ -17,8 +17,8 @@ import click
 import typer
 
 # %% auto #0
-__all__ = ['app', 'LANGS', 'command', 'init', 'demo', 'run', 'benchmark', 'recommend', 'ingest', 'measure', 'report', 'enrich',
-           'evaluate', 'quality', 'topics', 'train_sentiment', 'main']
+__all__ = ['app', 'LANGS', 'SCHEDULER_HELP', 'command', 'init', 'demo', 'run', 'benchmark', 'recommend', 'ingest', 'measure',
+           'report', 'enrich', 'evaluate', 'quality', 'topics', 'train_sentiment', 'main']
 
 # %% ../notebooks/99_cli.ipynb #d9e15e97
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -70,6 +70,15 @@ def _check_lang(lang: str) -> str:
     if lang not in LANGS:
         _fail(f"--lang must be one of {', '.join(LANGS)}, got {lang!r}")
     return lang
+
+
+SCHEDULER_HELP = ("Where the text work runs: single (this process), local (a Dask cluster of worker processes on this "
+                  "machine), tcp://HOST:PORT (a running Dask scheduler) or auto; the output is the same")
+
+
+def _scheduler(value: str) -> str:
+    from webcare_research.core.compute import check_scheduler
+    return check_scheduler(value, "--scheduler")
 
 
 def _explain(e: BaseException) -> tuple[str, str | None, int]:
@@ -139,12 +148,14 @@ def demo(out: Path = typer.Option(Path("data/raw/demo"), help="Folder for the ra
 @command
 def run(study: Path = typer.Argument(..., help="study.yml (its corpora, relative to the file, are the inputs)"),
         only: Optional[str] = typer.Option(None, "--only", help="Run one stage: ingest, measures, findings, policy, benchmark"),
-        force: bool = typer.Option(False, "--force", help="Recompute every stage, even when nothing changed")):
+        force: bool = typer.Option(False, "--force", help="Recompute every stage, even when nothing changed"),
+        scheduler: Optional[str] = typer.Option(None, "--scheduler", help=SCHEDULER_HELP + " (default: the study's "
+                                                "compute.scheduler, auto)")):
     """Run the whole study: ingest → measures → findings → policy → benchmark (cached by content: unchanged stages
     are skipped). Writes benchmark.csv, tests.csv, index.csv, spikes.csv and manifest.json under `output:`."""
     from webcare_research.run.study import run_study, study_output
     cfg = _config(study)
-    manifest = run_study(study, only=only, force=force, say=lambda s: typer.echo(s, err=True))
+    manifest = run_study(study, only=only, force=force, say=lambda s: typer.echo(s, err=True), scheduler=scheduler)
     ran = manifest["ran_now"]
     typer.echo(f"{study_output(cfg)}  (stages run: {', '.join(ran) or 'none, nothing changed'})")
 
@@ -305,14 +316,17 @@ def enrich(input: Path = typer.Argument(..., help="Mention table (Parquet) or an
            lang: str = typer.Option("auto", "--lang", help="auto | nl | en"),
            sentiment: Optional[str] = typer.Option(None, "--sentiment", help="model (default) | rules: the trained "
                                                    "model or the lexicon engine alone"),
-           config: Optional[Path] = typer.Option(None, "--config", help="study.yml")):
+           config: Optional[Path] = typer.Option(None, "--config", help="study.yml"),
+           scheduler: str = typer.Option("single", "--scheduler", help=SCHEDULER_HELP),
+           workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Workers of a local cluster (default: one per core)"),
+           partition_rows: int = typer.Option(100_000, "--partition-rows", min=100, help="Messages per partition")):
     "Add language, sentiment and message types to every row."
     lang = _check_lang(lang)
     if sentiment not in (None, "model", "rules"):
         _fail(f"--sentiment must be model or rules, got {sentiment!r}")
     from webcare_research.text.enrich import enrich_file
-    df = enrich_file(input, out, text_column=text_column, lang=lang,
-                config=_config(config), sentiment=sentiment)
+    df = enrich_file(input, out, text_column=text_column, lang=lang, config=_config(config), sentiment=sentiment,
+                     scheduler=_scheduler(scheduler), workers=workers, partition_rows=partition_rows)
     typer.echo(f"{len(df)} rows -> {out}")
 
 
@@ -339,12 +353,15 @@ def quality(input: Path = typer.Argument(..., help="Enriched mention table or an
             out: Path = typer.Option(..., "--out", help="Output Parquet"),
             text_column: str = typer.Option("text", "--text-column"),
             lang: str = typer.Option("auto", "--lang", help="auto | nl | en"),
-            config: Optional[Path] = typer.Option(None, "--config", help="study.yml")):
+            config: Optional[Path] = typer.Option(None, "--config", help="study.yml"),
+            scheduler: str = typer.Option("single", "--scheduler", help=SCHEDULER_HELP),
+            workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Workers of a local cluster (default: one per core)"),
+            partition_rows: int = typer.Option(100_000, "--partition-rows", min=100, help="Messages per partition")):
     "Score replies: Conversational Human Voice markers, redirects, negative wording, boilerplate and chv_score."
     lang = _check_lang(lang)
     from webcare_research.quality.replies import quality_file
-    df = quality_file(input, out, text_column=text_column, lang=lang,
-                config=_config(config))
+    df = quality_file(input, out, text_column=text_column, lang=lang, config=_config(config),
+                      scheduler=_scheduler(scheduler), workers=workers, partition_rows=partition_rows, progress=True)
     typer.echo(f"{len(df)} rows -> {out}")
 
 

@@ -19,6 +19,8 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .errors import ConfigError, InputError
 
@@ -93,13 +95,14 @@ def write_parquet(df: pd.DataFrame, path: str | Path) -> Path:
     return Path(path)
 
 
-def read_parquet(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
-    "Read a Parquet file; a missing, truncated or foreign file is an `InputError` naming it."
+def read_parquet(path: str | Path, columns: list[str] | None = None, schema_only: bool = False) -> pd.DataFrame | pa.Schema:
+    """Read a Parquet file (`schema_only`: only check its footer and return the schema, e.g. before DuckDB reads it);
+    a missing, truncated or foreign file is an `InputError` naming it."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: not found", hint="run the stage that writes it first (e.g. `webcare ingest`)")
     try:
-        return pd.read_parquet(path, columns=columns)
+        return pq.read_schema(path) if schema_only else pd.read_parquet(path, columns=columns)
     except Exception as e:  # ArrowInvalid, OSError, ValueError: all mean the file cannot be used
         raise InputError(f"{path}: not a readable Parquet file ({type(e).__name__}: {' '.join(str(e).split())[:160]})",
                          hint="the file is truncated or not Parquet: run the stage that writes it again") from None

@@ -26,14 +26,17 @@ from spacy.util import minibatch
 from ..text.enrich import fewer_collections
 from ..text.message_types import re2_superset, superset_hits
 from ..text.nlp import ext_key
+from tqdm.auto import tqdm
+
+from ..core.compute import choose_scheduler, map_partitions
 from ..core.outputs import package_asset, read_table
 from ..core.signals import REDIRECT_PATTERNS, extract_agent, find_redirects
 
 # %% auto #0
 __all__ = ['TACTICS', 'CHV_MARKERS', 'REDIRECT_MARKERS', 'MARKERS', 'SCORE_COLUMNS', 'QUALITY_COLUMNS', 'ASSETS', 'GROUPS',
            'ALL_MARKERS_FACTORY', 'load_patterns', 'LeanTokenizer', 'MarkerMatcher', 'quality_nlp', 'markers_of',
-           'normalise_reply', 'near_duplicate_counts', 'chv_scores', 'quality_frame', 'quality_file', 'chv_profile',
-           'plot_chv_profile']
+           'normalise_reply', 'near_duplicate_counts', 'chv_scores', 'reply_evidence', 'quality_frame', 'quality_file',
+           'chv_profile', 'plot_chv_profile']
 
 # %% ../../notebooks/50_quality_replies.ipynb #3fb2951e
 TACTICS: dict[str, tuple[str, ...]] = {
@@ -373,16 +376,15 @@ def _spacy_markers(texts: pd.Series, langs: pd.Series, batch_size: int = 1000, p
     return frame.astype("string")
 
 
-def quality_frame(df: pd.DataFrame, text_column: str = "text", lang: str = "auto",
-                  organisation_column: str | None = None, min_others: int = 5,
-                  threshold: float = 0.8, prefilter: bool = True) -> pd.DataFrame:
-    "Add reply-quality markers, their evidence, the CHV scores and `weak_redirect` to `df` (rows of replies)."
-    # prefilter=False: every regex on every reply and spaCy Span texts — the slow reference the tests compare with
+def reply_evidence(df: pd.DataFrame, text_column: str = "text", lang: str = "auto",
+                   prefilter: bool = True) -> pd.DataFrame:
+    """One row per scored reply of `df` (an organisation's non-empty nl/en text; `df`'s index): the evidence of every
+    marker found in the reply itself, its language (`_language`), normalised text (`_norm`) and whether it sends the
+    customer to a private channel (`_private_redirect`). Row-wise, so partitions of `df` may be scored anywhere."""
     if text_column not in df.columns:
         raise KeyError(f"text column {text_column!r} not in input (columns: {', '.join(map(str, df.columns))})")
     if lang not in ("auto", "nl", "en"):
         raise ValueError(f"lang must be 'auto', 'nl' or 'en', got {lang!r}")
-    out = df.copy()
     text = df[text_column].astype("string")
     reply = text.fillna("").str.strip().ne("")
     if "author_role" in df.columns:
@@ -399,37 +401,74 @@ def quality_frame(df: pd.DataFrame, text_column: str = "text", lang: str = "auto
         hit = red[kind].astype(bool)
         ev[f"redirect_{kind}"] = (_redirect_evidence(texts[hit], kind).reindex(texts.index)
                                   .fillna(red["redirect_evidence"]).where(hit))
+    ev["_private_redirect"] = red[["dm", "phone", "email", "chat", "form"]].any(axis=1).astype(bool)
+    ev["_norm"] = pd.Series([normalise_reply(t, (s, n)) for t, s, n in
+                             zip(texts, ev["chv_signature"].fillna(""), ev["chv_customer_name"].fillna(""))],
+                            index=texts.index, dtype="string")
+    ev["_language"] = langs
+    return ev
+
+
+def quality_frame(df: pd.DataFrame, text_column: str = "text", lang: str = "auto",
+                  organisation_column: str | None = None, min_others: int = 5,
+                  threshold: float = 0.8, prefilter: bool = True, evidence: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Add reply-quality markers, their evidence, the CHV scores and `weak_redirect` to `df` (rows of replies).
+    `evidence`: `reply_evidence` of `df`, computed elsewhere (e.g. per partition on a cluster); else computed here."""
+    # prefilter=False: every regex on every reply and spaCy Span texts — the slow reference the tests compare with
+    ev = reply_evidence(df, text_column, lang, prefilter) if evidence is None else evidence.copy()
+    out = df.copy()
+    scored = pd.Series(df.index.isin(ev.index), index=df.index)
     org_col = organisation_column or ("organisation" if "organisation" in df.columns else None)
-    norm = pd.Series([normalise_reply(t, (s, n)) for t, s, n in
-                      zip(texts, ev["chv_signature"].fillna(""), ev["chv_customer_name"].fillna(""))],
-                     index=texts.index, dtype="string")
-    counts = near_duplicate_counts(norm, df.loc[texts.index, org_col] if org_col else None, threshold=threshold)
+    # boilerplate: the one marker that looks at the organisation's other replies, so it is found over all of them
+    norm = ev["_norm"]
+    counts = near_duplicate_counts(norm, df.loc[ev.index, org_col] if org_col else None, threshold=threshold)
     ev["boilerplate"] = ("n=" + counts.astype(str) + ": " + norm.str.slice(0, 80)).where(counts >= min_others)
 
     result = pd.DataFrame(index=df.index)
     for m in MARKERS:
         e = ev[m].reindex(df.index).astype("string")
-        result[m] = e.notna().astype("boolean").where(scored.reindex(df.index, fill_value=False), pd.NA)
+        result[m] = e.notna().astype("boolean").where(scored, pd.NA)
         result[f"{m}_evidence"] = e
     result = pd.concat([result, chv_scores(result[list(CHV_MARKERS)])], axis=1)
     url_only_redirect = ev["has_url"].fillna("").str.contains(
         r"(?i)contact|messages/compose|formulier|form|chat|requests/new|support\.\w+\.\w+/?$|/categories", regex=True)
     help_shown = ev["_help"].notna() | (ev["has_url"].notna() & ~url_only_redirect)
-    weak = ev["_thanks_for_message"].notna() & (red[["dm", "phone", "email", "chat", "form"]].any(axis=1)) & ~help_shown
-    result["weak_redirect"] = weak.reindex(df.index).astype("boolean").where(
-        scored.reindex(df.index, fill_value=False), pd.NA)
-    result["quality_language"] = langs.reindex(df.index).astype("string")
+    weak = ev["_thanks_for_message"].notna() & ev["_private_redirect"] & ~help_shown
+    result["weak_redirect"] = weak.reindex(df.index).astype("boolean").where(scored, pd.NA)
+    result["quality_language"] = ev["_language"].reindex(df.index).astype("string")
     for c in QUALITY_COLUMNS:
         out[c] = result[c]
     return out
 
 # %% ../../notebooks/50_quality_replies.ipynb #a6f42180
+def _evidence_task(args) -> pd.DataFrame:
+    return reply_evidence(*args)
+
+
 def quality_file(input: str | Path, out: str | Path, text_column: str = "text", lang: str = "auto",
-                 config=None, organisation_column: str | None = None) -> pd.DataFrame:
-    "Score the replies in a CSV/Parquet file and write the table with all quality columns to Parquet `out`."
+                 config=None, organisation_column: str | None = None, scheduler: str = "single",
+                 workers: int | None = None, client=None, partition_rows: int = 100_000,
+                 progress: bool = False) -> pd.DataFrame:
+    """Score the replies in a CSV/Parquet file and write the table with all quality columns to Parquet `out`.
+    `scheduler` (single | local | tcp://HOST:PORT | auto) or `client`: where the replies' evidence is found, a
+    partition of `partition_rows` rows at a time; the same table whichever finds it."""
     # `config` is accepted for symmetry with the other CLI steps; organisations come from the table itself
     df = read_table(input)
-    res = quality_frame(df, text_column=text_column, lang=lang, organisation_column=organisation_column)
+    where = "client" if client is not None else choose_scheduler(scheduler, -(-len(df) // partition_rows))
+    evidence = None
+    if where != "single":
+        if text_column not in df.columns:
+            raise KeyError(f"text column {text_column!r} not in {input} (columns: {', '.join(map(str, df.columns))})")
+        cols = [c for c in dict.fromkeys((text_column, "author_role", "language")) if c in df.columns]
+        rows = {f"{Path(input).name} rows {a + 1:,}-{min(a + partition_rows, len(df)):,}": a
+                for a in range(0, len(df), partition_rows)}
+        parts = ((name, (df.iloc[a:a + partition_rows][cols], text_column, lang)) for name, a in rows.items())
+        with tqdm(total=len(df), desc=f"quality {Path(input).name}", unit="msg", disable=not progress) as bar:
+            found = list(map_partitions(_evidence_task, parts, where, workers=workers, client=client,
+                                        on_done=lambda name, ev: bar.update(min(partition_rows, len(df) - rows[name]))))
+        evidence = pd.concat(found) if found else None
+    res = quality_frame(df, text_column=text_column, lang=lang, organisation_column=organisation_column,
+                        evidence=evidence)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     res.to_parquet(out, index=False)

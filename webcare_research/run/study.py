@@ -12,6 +12,7 @@ import hmac
 import json
 import platform
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Callable
 
@@ -19,6 +20,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from .. import __version__
+from ..core.compute import check_scheduler, choose_scheduler, dask_client
 from ..core.errors import ConfigError, InputError
 from ..core.outputs import (file_sha256, package_asset, read_parquet, slugify, write_json, write_parquet,
                                            write_table, write_text)
@@ -152,10 +154,13 @@ def _lock_versions() -> dict:
 
 
 def run_study(study: str | Path, only: str | None = None, force: bool = False, progress: bool = True,
-              say: Callable[[str], None] = print) -> dict:
+              say: Callable[[str], None] = print, scheduler: str | None = None) -> dict:
     """Run every stage of the study (or `only` one); skip stages whose inputs did not change. Returns the manifest
-    plus `ran_now`: the stages this call ran (the manifest's own `ran` flags describe the run that last wrote it)."""
+    plus `ran_now`: the stages this call ran (the manifest's own `ran` flags describe the run that last wrote it).
+    `scheduler` overrides the study's `compute.scheduler` (where enrich and quality run; same outputs)."""
     cfg = load_config(study)
+    scheduler_from = "--scheduler" if scheduler is not None else ("study.yml" if "compute" in cfg.model_fields_set else "default")
+    scheduler = check_scheduler(scheduler, "--scheduler") if scheduler is not None else cfg.compute.scheduler
     if only is not None and only not in STAGES:
         raise ConfigError(f"--only must be one of {', '.join(STAGES)}, got {only!r}")
     out = study_output(cfg)
@@ -185,6 +190,20 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
     keys["benchmark"] = _sha(keys["findings"], keys["topics"], part("benchmark", "index"), STAGE_VERSION)
     data = out / "data"
     ran, times = [], {}
+    cluster, used = ExitStack(), {}  # one Dask client for the run's text stages, opened when first needed
+
+    def compute(stage: str, table: Path) -> dict:
+        "Where `stage` runs over `table`'s partitions: the keyword arguments for enrich_file / quality_file."
+        where = choose_scheduler(scheduler, -(-pq.ParquetFile(table).metadata.num_rows // cfg.compute.partitions))
+        used[stage] = where
+        if where == "single":
+            return {"scheduler": "single", "partition_rows": cfg.compute.partitions}
+        if "client" not in used:
+            used["client"] = cluster.enter_context(dask_client(where, cfg.compute.workers))
+            workers = used["client"].nthreads()
+            say(f"  Dask: {'local cluster' if where == 'local' else where}, {len(workers)} workers, "
+                f"{sum(workers.values())} threads, partitions of {cfg.compute.partitions:,} messages")
+        return {"client": used["client"], "partition_rows": cfg.compute.partitions}
 
     def stage_ingest():
         fmt = {str(f["path"]): f["format"] for f in inputs if f["format"]} or None
@@ -192,11 +211,13 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
                mappings={str(f["path"]): f["mapping"] for f in inputs if f["mapping"] is not None} or None)
 
     def stage_enrich():
-        enrich_file(data / "mentions.parquet", data / "enriched.parquet", config=cfg, progress=progress)
+        enrich_file(data / "mentions.parquet", data / "enriched.parquet", config=cfg, progress=progress, collect=False,
+                    **compute("enrich", data / "mentions.parquet"))
         _stamp_file(data / "enriched.parquet", "enrich", keys["enrich"])
 
     def stage_quality():
-        quality_file(data / "enriched.parquet", data / "quality.parquet", config=cfg)
+        quality_file(data / "enriched.parquet", data / "quality.parquet", config=cfg, progress=progress,
+                     **compute("quality", data / "enriched.parquet"))
         _stamp_file(data / "quality.parquet", "quality", keys["quality"])
 
     def stage_topics():
@@ -242,21 +263,22 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
     run = {"ingest": stage_ingest, "enrich": stage_enrich, "quality": stage_quality, "topics": stage_topics,
            "measures": stage_measures, "findings": stage_findings, "policy": stage_policy,
            "benchmark": stage_benchmark}
-    for i, stage in enumerate(STAGES, 1):
-        if only is not None and stage != only:
-            continue
-        state = _stage_state(out, stage)
-        if not force and only is None and state.get("key") == keys[stage] and _outputs_exist(out, STAGE_OUTPUTS[stage]):
-            say(f"[{i}/{len(STAGES)}] {stage}: unchanged, skipped")
-            times[stage] = state.get("seconds")
-            continue
-        say(f"[{i}/{len(STAGES)}] {stage} …")
-        t0 = time.perf_counter()
-        run[stage]()
-        times[stage] = round(time.perf_counter() - t0, 2)
-        write_json(out / ".stages" / f"{stage}.json", {"key": keys[stage], "seconds": times[stage]})
-        ran.append(stage)
-        say(f"[{i}/{len(STAGES)}] {stage}: {times[stage]} s")
+    with cluster:
+        for i, stage in enumerate(STAGES, 1):
+            if only is not None and stage != only:
+                continue
+            state = _stage_state(out, stage)
+            if not force and only is None and state.get("key") == keys[stage] and _outputs_exist(out, STAGE_OUTPUTS[stage]):
+                say(f"[{i}/{len(STAGES)}] {stage}: unchanged, skipped")
+                times[stage] = state.get("seconds")
+                continue
+            say(f"[{i}/{len(STAGES)}] {stage} …")
+            t0 = time.perf_counter()
+            run[stage]()
+            times[stage] = round(time.perf_counter() - t0, 2)
+            write_json(out / ".stages" / f"{stage}.json", {"key": keys[stage], "seconds": times[stage]})
+            ran.append(stage)
+            say(f"[{i}/{len(STAGES)}] {stage}: {times[stage]} s")
     manifest_path = out / "manifest.json"
     if not ran and manifest_path.exists():
         return {**json.loads(manifest_path.read_text(encoding="utf-8")), "ran_now": []}
@@ -270,6 +292,9 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
                    for f in inputs],
         "versions": _lock_versions(), "seeds": {"benchmark": cfg.benchmark.seed, "findings_sample": 42},
         "settings": {"benchmark": cfg.benchmark.model_dump(), "index": cfg.index.model_dump()},
+        # where the text stages ran this time (outputs do not depend on it, so it is not part of any stage key)
+        "compute": {**cfg.compute.model_dump(), "scheduler": scheduler, "scheduler_from": scheduler_from,
+                    "ran_on": {s: w for s, w in used.items() if s != "client"}},
         "stages": {s: {"key": keys[s], "seconds": times.get(s), "ran": s in ran} for s in STAGES},
     }
     write_json(manifest_path, manifest)

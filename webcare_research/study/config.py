@@ -21,13 +21,15 @@ from typing import Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..core.compute import check_scheduler
 from ..core.errors import ConfigError
 
 # %% auto #0
 __all__ = ['WEEKDAYS', 'DEFAULT_TZ', 'DEFAULT_SALT', 'SECRETS_FILE', 'COUNTRY_TIMEZONES', 'DEFAULT_OPENING_HOURS',
            'INDEX_WEIGHTS', 'NOTES', 'project_root', 'data_dir', 'norm_handle', 'Organisation', 'OpeningHours', 'Norms',
            'Targets', 'Comparison', 'Period', 'Corpus', 'BenchmarkSettings', 'ReportSettings', 'TextSettings',
-           'PolicySettings', 'IndexSettings', 'StudyConfig', 'load_config', 'defaults_note', 'business_minutes']
+           'ComputeSettings', 'PolicySettings', 'IndexSettings', 'StudyConfig', 'load_config', 'defaults_note',
+           'business_minutes']
 
 # %% ../../notebooks/06_study_config.ipynb #b02904d2
 def project_root() -> Path:
@@ -221,6 +223,19 @@ class TextSettings(_Strict):
                                                  "package, or the lexicon engine alone (the baseline)")
 
 
+class ComputeSettings(_Strict):
+    "Where the text stages (enrich, quality) run; their outputs are the same whichever runs them."
+    scheduler: str = Field("auto", description="auto (a local Dask cluster with more than one partition and more than "
+                           "one core, else this process), single, local, or tcp://HOST:PORT", examples=["local"])
+    workers: int | None = Field(None, ge=1, description="Worker processes of a local cluster (default: one per core)")
+    partitions: int = Field(100_000, ge=100, description="Messages per partition (the unit of work and of memory)")
+
+    @field_validator("scheduler")
+    @classmethod
+    def _scheduler(cls, v):
+        return check_scheduler(v, where="")  # a ConfigError is a ValueError: reported with file, line and key
+
+
 class PolicySettings(_Strict):
     "Where the recommendations come from."
     rules: str | None = Field(None, description="The study's own rulebook (YAML, relative to study.yml; default: the "
@@ -278,6 +293,7 @@ class StudyConfig(_Strict):
     report: ReportSettings = Field(default_factory=ReportSettings, description="Report settings (peers, logo)")
     policy: PolicySettings = Field(default_factory=PolicySettings, description="Recommendation rulebook")
     text: TextSettings = Field(default_factory=TextSettings, description="Text analytics (sentiment model or lexicon)")
+    compute: ComputeSettings = Field(default_factory=ComputeSettings, description="Where the text stages run")
     source_path: str | None = Field(None, exclude=True, description="Where the config was read from (set by load_config)")
 
     @model_validator(mode="before")

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
+from ..core.compute import choose_scheduler, map_partitions
 from ..study.config import StudyConfig
 from .language import detect_language
 from .nlp import ext_key
@@ -332,8 +333,12 @@ def _n_rows(path: Path) -> int | None:
 def enrich_file(input: str | Path, out: str | Path, text_column: str = "text", lang: str = "auto",
                 config: StudyConfig | None = None, batch_size: int = 2000, n_process: int = 1,
                 progress: bool = True, partition_rows: int = 100_000, other: str | None = None,
-                models: dict | None = None, sentiment: str | None = None) -> pd.DataFrame:
-    "Enrich a CSV / Parquet file into Parquet `out`, partition by partition; returns the enrichment columns."
+                models: dict | None = None, sentiment: str | None = None, scheduler: str = "single",
+                workers: int | None = None, client=None, collect: bool = True) -> pd.DataFrame | None:
+    """Enrich a CSV / Parquet file into Parquet `out`, partition by partition; returns the enrichment columns
+    (None with `collect=False`: memory bounded by the partitions in flight, whatever the file's size).
+    `scheduler`: single (this process) | local (a Dask LocalCluster of `workers`) | tcp://HOST:PORT | auto; or a
+    `client`. Same output whichever runs it."""
     input, out = Path(input), Path(out)
     if not input.exists():
         raise FileNotFoundError(f"input file not found: {input}")
@@ -342,19 +347,43 @@ def enrich_file(input: str | Path, out: str | Path, text_column: str = "text", l
     sentiment = _sentiment_backend(sentiment, config)
     batches = (_parquet_batches if input.suffix.lower() in PARQUET_SUFFIXES else _csv_batches)(
         input, text_column, partition_rows)
+    n_rows = _n_rows(input)
+    if client is not None:
+        where = "client"
+    elif n_process > 1:  # the older process pool (fork), kept for enrich_frame-style use on one machine
+        where = "single"
+    else:
+        where = choose_scheduler(scheduler, -(-n_rows // partition_rows) if n_rows is not None else 1)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     writer, schema, frames = None, None, []
+    tables: list[pa.Table] = []  # partitions handed out and not yet written, oldest first
+
+    def partitions():
+        start = 0
+        for table in batches:
+            tables.append(table)
+            texts = table.column(text_column).to_pylist()
+            yield (f"{input.name} rows {start + 1:,}-{start + len(texts):,}",
+                   (texts, lang, default, other, models, batch_size, sentiment))
+            start += len(texts)
+
     try:
-        with tqdm(total=_n_rows(input), desc=f"enrich {input.name}", unit="msg", disable=not progress) as bar:
-            for table in batches:
-                texts = table.column(text_column).to_pylist()
-                if n_process > 1 and len(texts) >= 2 * n_process:
-                    res = _enrich_parallel(texts, lang, default, other, models, batch_size, int(n_process), bar, sentiment)
-                else:
-                    res = enrich_texts(texts, lang, default, other, models, batch_size, bar, sentiment)
+        with tqdm(total=n_rows, desc=f"enrich {input.name}", unit="msg", disable=not progress) as bar:
+            if where == "single":
+                def run(args):
+                    texts = args[0]
+                    if n_process > 1 and len(texts) >= 2 * n_process:
+                        return _enrich_parallel(texts, lang, default, other, models, batch_size, int(n_process), bar, sentiment)
+                    return enrich_texts(texts, lang, default, other, models, batch_size, bar, sentiment)
+                done = None
+            else:  # each worker process builds its pipelines once and keeps them for every partition it gets
+                run, done = _worker, (lambda name, res: bar.update(len(res["language"])))
+            for res in map_partitions(run, partitions(), where, workers=workers, on_done=done, client=client):
+                table = tables.pop(0)
                 extra = _to_frame(res)
-                frames.append(extra)
+                if collect:
+                    frames.append(extra)
                 keep = [c for c in table.column_names if c not in ENRICH_COLUMNS]
                 table = table.select(keep)
                 for c in ENRICH_COLUMNS:
@@ -375,6 +404,8 @@ def enrich_file(input: str | Path, out: str | Path, text_column: str = "text", l
             writer.close()
         if tmp.exists():
             tmp.unlink()
+    if not collect:
+        return None
     return pd.concat(frames, ignore_index=True) if frames else _to_frame(_empty_result(0))
 
 

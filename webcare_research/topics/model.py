@@ -261,9 +261,9 @@ class TopicModel:
         self.n_topics, self.lang, self.embedding, self.embedding_path = n_topics, lang, embedding, embedding_path
         self.n_components, self.min_similarity, self.sample_size, self.n_init = (n_components, min_similarity,
                                                                                   sample_size, n_init)
-        self.top_n_words, self.ngrams, self.seed, self.stop_words = top_n_words, ngrams, seed, tuple(stop_words)
+        self.top_n_words, self.ngrams, self.seed, self.stop_words = top_n_words, ngrams, seed, tuple(sorted(set(stop_words)))
         self.stability_seeds, self.stability_sample = stability_seeds, stability_sample
-        self.key, self.keep_handles = key, tuple(keep_handles)
+        self.key, self.keep_handles = key, tuple(sorted(set(keep_handles)))  # sorted: the card is the same in every process
         self.embedding_model, self.cluster_model = embedding_model, cluster_model
         self.vectorizer_model, self.representation_model = vectorizer_model, representation_model
 
