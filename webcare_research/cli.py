@@ -318,7 +318,7 @@ def enrich(input: Path = typer.Argument(..., help="Mention table (Parquet) or an
                                                    "model or the lexicon engine alone"),
            config: Optional[Path] = typer.Option(None, "--config", help="study.yml"),
            scheduler: str = typer.Option("single", "--scheduler", help=SCHEDULER_HELP),
-           workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Workers of a local cluster (default: one per core)"),
+           workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Workers of a local cluster (default: one per core and 3 GB)"),
            partition_rows: int = typer.Option(100_000, "--partition-rows", min=100, help="Messages per partition")):
     "Add language, sentiment and message types to every row."
     lang = _check_lang(lang)
@@ -355,7 +355,7 @@ def quality(input: Path = typer.Argument(..., help="Enriched mention table or an
             lang: str = typer.Option("auto", "--lang", help="auto | nl | en"),
             config: Optional[Path] = typer.Option(None, "--config", help="study.yml"),
             scheduler: str = typer.Option("single", "--scheduler", help=SCHEDULER_HELP),
-            workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Workers of a local cluster (default: one per core)"),
+            workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Workers of a local cluster (default: one per core and 3 GB)"),
             partition_rows: int = typer.Option(100_000, "--partition-rows", min=100, help="Messages per partition")):
     "Score replies: Conversational Human Voice markers, redirects, negative wording, boilerplate and chv_score."
     lang = _check_lang(lang)

@@ -227,7 +227,7 @@ class ComputeSettings(_Strict):
     "Where the text stages (enrich, quality) run; their outputs are the same whichever runs them."
     scheduler: str = Field("auto", description="auto (a local Dask cluster with more than one partition and more than "
                            "one core, else this process), single, local, or tcp://HOST:PORT", examples=["local"])
-    workers: int | None = Field(None, ge=1, description="Worker processes of a local cluster (default: one per core)")
+    workers: int | None = Field(None, ge=1, description="Worker processes of a local cluster (default: one per core and 3 GB)")
     partitions: int = Field(100_000, ge=100, description="Messages per partition (the unit of work and of memory)")
 
     @field_validator("scheduler")
