@@ -16,7 +16,7 @@ from .errors import ConfigError, UserError
 
 # %% auto #0
 __all__ = ['SCHEDULERS', 'LOCAL_WORKER_CONFIG', 'check_scheduler', 'usable_cores', 'default_workers', 'choose_scheduler',
-           'dask_client', 'PartitionError', 'map_partitions']
+           'partition_name', 'row_partitions', 'dask_client', 'PartitionError', 'map_partitions']
 
 # %% ../../notebooks/05_core_compute.ipynb #6b87ed23
 SCHEDULERS = ("auto", "single", "local")  # or the address of a running scheduler: tcp://HOST:PORT
@@ -54,6 +54,16 @@ def choose_scheduler(scheduler: str, n_partitions: int, cores: int | None = None
     if s != "auto":
         return s
     return "local" if n_partitions > 1 and (cores or usable_cores()) > 1 else "single"
+
+
+def partition_name(label: str, start: int, stop: int) -> str:
+    "The name a failure reports for rows `start:stop` of `label`: `<label> rows 1-100,000` (1-based, inclusive)."
+    return f"{label} rows {start + 1:,}-{stop:,}"
+
+
+def row_partitions(n_rows: int, size: int, label: str) -> list[tuple[str, int, int]]:
+    "(name, start, stop) of each block of `size` rows."
+    return [(partition_name(label, a, min(a + size, n_rows)), a, min(a + size, n_rows)) for a in range(0, n_rows, size)]
 
 # %% ../../notebooks/05_core_compute.ipynb #3e85c0c0
 # Dask's statistical profiler samples each worker's stack every 10 ms for the dashboard; on spaCy's deep stacks that

@@ -28,7 +28,7 @@ from ..text.message_types import re2_superset, superset_hits
 from ..text.nlp import ext_key
 from tqdm.auto import tqdm
 
-from ..core.compute import choose_scheduler, map_partitions
+from ..core.compute import choose_scheduler, map_partitions, row_partitions
 from ..core.outputs import package_asset, read_table
 from ..core.signals import REDIRECT_PATTERNS, extract_agent, find_redirects
 
@@ -454,18 +454,17 @@ def quality_file(input: str | Path, out: str | Path, text_column: str = "text", 
     partition of `partition_rows` rows at a time; the same table whichever finds it."""
     # `config` is accepted for symmetry with the other CLI steps; organisations come from the table itself
     df = read_table(input)
-    where = "client" if client is not None else choose_scheduler(scheduler, -(-len(df) // partition_rows))
+    parts = row_partitions(len(df), partition_rows, Path(input).name)
+    where = "client" if client is not None else choose_scheduler(scheduler, len(parts))
     evidence = None
     if where != "single":
         if text_column not in df.columns:
             raise KeyError(f"text column {text_column!r} not in {input} (columns: {', '.join(map(str, df.columns))})")
         cols = [c for c in dict.fromkeys((text_column, "author_role", "language")) if c in df.columns]
-        rows = {f"{Path(input).name} rows {a + 1:,}-{min(a + partition_rows, len(df)):,}": a
-                for a in range(0, len(df), partition_rows)}
-        parts = ((name, (df.iloc[a:a + partition_rows][cols], text_column, lang)) for name, a in rows.items())
+        tasks = ((name, (df.iloc[a:b][cols], text_column, lang)) for name, a, b in parts)
         with tqdm(total=len(df), desc=f"quality {Path(input).name}", unit="msg", disable=not progress) as bar:
-            found = list(map_partitions(_evidence_task, parts, where, workers=workers, client=client,
-                                        on_done=lambda name, ev: bar.update(min(partition_rows, len(df) - rows[name]))))
+            found = list(map_partitions(_evidence_task, tasks, where, workers=workers, client=client,
+                                        on_done=lambda name, ev: bar.update(len(ev))))
         evidence = pd.concat(found) if found else None
     res = quality_frame(df, text_column=text_column, lang=lang, organisation_column=organisation_column,
                         evidence=evidence)

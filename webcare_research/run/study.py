@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from .. import __version__
-from ..core.compute import check_scheduler, choose_scheduler, dask_client
+from ..core.compute import check_scheduler, choose_scheduler, dask_client, row_partitions
 from ..core.errors import ConfigError, InputError
 from ..core.outputs import (file_sha256, package_asset, read_parquet, slugify, write_json, write_parquet,
                                            write_table, write_text)
@@ -190,20 +190,20 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
     keys["benchmark"] = _sha(keys["findings"], keys["topics"], part("benchmark", "index"), STAGE_VERSION)
     data = out / "data"
     ran, times = [], {}
-    cluster, used = ExitStack(), {}  # one Dask client for the run's text stages, opened when first needed
+    cluster, ran_on, client = ExitStack(), {}, []  # one Dask client for the run's text stages, opened when first needed
 
     def compute(stage: str, table: Path) -> dict:
         "Where `stage` runs over `table`'s partitions: the keyword arguments for enrich_file / quality_file."
-        where = choose_scheduler(scheduler, -(-pq.ParquetFile(table).metadata.num_rows // cfg.compute.partitions))
-        used[stage] = where
+        n_rows = pq.ParquetFile(table).metadata.num_rows
+        where = ran_on[stage] = choose_scheduler(scheduler, len(row_partitions(n_rows, cfg.compute.partitions, "")))
         if where == "single":
             return {"scheduler": "single", "partition_rows": cfg.compute.partitions}
-        if "client" not in used:
-            used["client"] = cluster.enter_context(dask_client(where, cfg.compute.workers))
-            workers = used["client"].nthreads()
+        if not client:
+            client.append(cluster.enter_context(dask_client(where, cfg.compute.workers)))
+            workers = client[0].nthreads()
             say(f"  Dask: {'local cluster' if where == 'local' else where}, {len(workers)} workers, "
                 f"{sum(workers.values())} threads, partitions of {cfg.compute.partitions:,} messages")
-        return {"client": used["client"], "partition_rows": cfg.compute.partitions}
+        return {"client": client[0], "partition_rows": cfg.compute.partitions}
 
     def stage_ingest():
         fmt = {str(f["path"]): f["format"] for f in inputs if f["format"]} or None
@@ -294,7 +294,7 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
         "settings": {"benchmark": cfg.benchmark.model_dump(), "index": cfg.index.model_dump()},
         # where the text stages ran this time (outputs do not depend on it, so it is not part of any stage key)
         "compute": {**cfg.compute.model_dump(), "scheduler": scheduler, "scheduler_from": scheduler_from,
-                    "ran_on": {s: w for s, w in used.items() if s != "client"}},
+                    "ran_on": ran_on},
         "stages": {s: {"key": keys[s], "seconds": times.get(s), "ran": s in ran} for s in STAGES},
     }
     write_json(manifest_path, manifest)

@@ -14,6 +14,7 @@ import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -23,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
-from ..core.compute import choose_scheduler, map_partitions
+from ..core.compute import choose_scheduler, map_partitions, partition_name, row_partitions
 from ..study.config import StudyConfig
 from .language import detect_language
 from .nlp import ext_key
@@ -189,9 +190,12 @@ def _enrich_distinct(texts: list, lang: str, default: str, other: str | None, mo
     return res
 
 # %% ../../notebooks/45_text_enrich.ipynb #518b8f14
-def _worker(args) -> dict:
+def _worker(args, bar=None, n_process: int = 1) -> dict:
+    "Enrich one partition: `args` = (texts, lang, default, other, models, batch_size, sentiment)."
     texts, lang, default, other, models, batch_size, sentiment = args
-    return enrich_texts(texts, lang, default, other, models, batch_size, bar=None, sentiment=sentiment)
+    if n_process > 1 and len(texts) >= 2 * n_process:
+        return _enrich_parallel(texts, lang, default, other, models, batch_size, int(n_process), bar, sentiment)
+    return enrich_texts(texts, lang, default, other, models, batch_size, bar=bar, sentiment=sentiment)
 
 
 def _enrich_parallel(texts: list, lang: str, default: str, other, models, batch_size: int, n_process: int,
@@ -353,7 +357,7 @@ def enrich_file(input: str | Path, out: str | Path, text_column: str = "text", l
     elif n_process > 1:  # the older process pool (fork), kept for enrich_frame-style use on one machine
         where = "single"
     else:
-        where = choose_scheduler(scheduler, -(-n_rows // partition_rows) if n_rows is not None else 1)
+        where = choose_scheduler(scheduler, len(row_partitions(n_rows, partition_rows, "")) if n_rows is not None else 1)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     writer, schema, frames = None, None, []
@@ -364,19 +368,14 @@ def enrich_file(input: str | Path, out: str | Path, text_column: str = "text", l
         for table in batches:
             tables.append(table)
             texts = table.column(text_column).to_pylist()
-            yield (f"{input.name} rows {start + 1:,}-{start + len(texts):,}",
+            yield (partition_name(input.name, start, start + len(texts)),
                    (texts, lang, default, other, models, batch_size, sentiment))
             start += len(texts)
 
     try:
         with tqdm(total=n_rows, desc=f"enrich {input.name}", unit="msg", disable=not progress) as bar:
             if where == "single":
-                def run(args):
-                    texts = args[0]
-                    if n_process > 1 and len(texts) >= 2 * n_process:
-                        return _enrich_parallel(texts, lang, default, other, models, batch_size, int(n_process), bar, sentiment)
-                    return enrich_texts(texts, lang, default, other, models, batch_size, bar, sentiment)
-                done = None
+                run, done = partial(_worker, bar=bar, n_process=n_process), None
             else:  # each worker process builds its pipelines once and keeps them for every partition it gets
                 run, done = _worker, (lambda name, res: bar.update(len(res["language"])))
             for res in map_partitions(run, partitions(), where, workers=workers, on_done=done, client=client):
