@@ -123,7 +123,7 @@ def peak_rss_mb() -> float:
 
 def run_workbench(path: Path, out: Path) -> pd.DataFrame:
     from webcare_research.ingest.stage import ingest
-    from webcare_research.measures.basic import measure_dir
+    from webcare_research.measures.sql import measure_dir
     s = ingest([path], out, config=_dutch_study(), progress=False)
     assert s["counts_add_up"], s
     return measure_dir(out, _dutch_study())

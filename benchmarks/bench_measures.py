@@ -1,12 +1,14 @@
-"""Benchmark: the basic service measures from a study's Parquet store — our named DuckDB query (measures.sql, the path
-of `webcare measure` and the run's measures stage) against a hand-written DuckDB query of a SQL-fluent researcher on
-the same files, and against the pandas reference, in the same run.
+"""Benchmark: the service measures from a study's partitioned Parquet store (ingest.store) — our named DuckDB queries
+(measures.sql: basic, coverage, hour_of_week, survival; the first is the path of `webcare measure` and the run's
+measures stage) against a hand-written DuckDB query of a SQL-fluent researcher on the same store's files, and against
+the pandas reference functions, in the same run.
 
     python benchmarks/bench_measures.py [DATA_DIR]   # default: benchmarks/out/run_2800000/out/data (bench_run.py)
 
-The peer answers "per brand: answered inbound, median and p90 first response" from mentions.parquet, finding first
-replies itself; ours reads threads.parquet (first replies found once at ingest) and gives all nine basic measures per
-organisation and channel. Each is timed best of 3 (wall), peak RSS of the process reported at the end.
+The peer answers "per brand: answered inbound, median and p90 first response" from the store's mention partitions,
+finding first replies itself; ours reads the thread partitions (first replies found once at ingest) and gives all nine
+basic measures per organisation and channel. A store written before ingest.store existed is written first (timed).
+Each is timed best of 3 (wall), the pandas references once; peak RSS of the process reported at the end.
 """
 from __future__ import annotations
 
@@ -41,26 +43,50 @@ def best(fn, n=3):
 def main() -> None:
     import duckdb
     import pandas as pd
+    from webcare_research.ingest.store import STORE, store_files, write_store
     from webcare_research.measures.basic import first_measures
-    from webcare_research.measures.sql import basic_measures
+    from webcare_research.measures.service import coverage_table, hour_of_week
+    from webcare_research.measures.sql import basic_measures, coverage_measures, hour_of_week_measures, survival_inputs
+    from webcare_research.measures.survival import survival_data
+    from webcare_research.study.config import StudyConfig, load_config
     data = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "out" / "run_2800000" / "out" / "data"
-    threads, mentions = data / "threads.parquet", data / "mentions.parquet"
+    threads = data / "threads.parquet"
     if not threads.exists():
         raise SystemExit(f"{threads} not found: run benchmarks/bench_run.py first (or name an ingest folder)")
-    n = duckdb.connect().execute("SELECT count(*) FROM read_parquet($f)", {"f": str(mentions)}).fetchall()[0][0]
-    peer_s, peer = best(lambda: duckdb.connect().execute(PEER, {"mentions": str(mentions)}).df())
-    ours_s, ours = best(lambda: basic_measures(threads))
-    cols = ["organisation", "channel", "answered", "frt_min", "frt_business_min"]
-    pandas_s, ref = best(lambda: first_measures(pd.read_parquet(threads, columns=cols)), n=1)
-    pd.testing.assert_frame_equal(ours, ref, check_exact=False, rtol=1e-12)
+    study = data.parent.parent / "study.yml"  # bench_run's layout: <study>/study.yml, <study>/out/data
+    cfg = load_config(study) if study.exists() else StudyConfig()
+    if not (data / STORE / "threads" / "_index.json").exists():
+        t0 = time.perf_counter()
+        for name in ("mentions", "threads"):
+            write_store(pd.read_parquet(data / f"{name}.parquet"), data, name, cfg.tz)
+        print(f"  store written (both tables, from the flat files): {time.perf_counter() - t0:.1f} s")
+    mentions = store_files(data, "mentions")
+    n = duckdb.connect().execute("SELECT count(*) FROM read_parquet($f)", {"f": mentions}).fetchall()[0][0]
+    print(f"{n:,} messages in {data}; store: {len(mentions):,} mention and {len(store_files(data, 'threads')):,} thread "
+          f"partitions (organisation x month); timezone {cfg.tz}, opening hours {'given' if cfg.hours else 'none'}")
+    peer_s, peer = best(lambda: duckdb.connect().execute(PEER, {"mentions": mentions}).df())
+    print(f"  hand-written DuckDB peer (3 measures per brand, first replies from the mention partitions): {peer_s:6.2f} s,"
+          f" {len(peer)} brands")
+    flat = pd.read_parquet(threads)
+    rows = []
+    for name, ours_fn, ref_fn in (
+            ("basic", lambda: basic_measures(data), lambda: first_measures(flat, cfg)),
+            ("coverage", lambda: coverage_measures(data, cfg), lambda: coverage_table(flat, cfg)),
+            ("hour_of_week", lambda: hour_of_week_measures(data, cfg), lambda: hour_of_week(flat, cfg)),
+            ("survival inputs", lambda: survival_inputs(data),
+             lambda: survival_data(flat, config=cfg)[["organisation", "channel", "created_at", "event", "duration_min"]])):
+        ours_s, ours = best(ours_fn)
+        ref_s, ref = best(ref_fn, n=1)
+        if name == "survival inputs":
+            ref = ref.sort_values(list(ref.columns)).reset_index(drop=True)
+        pd.testing.assert_frame_equal(ours, ref, check_exact=False, rtol=1e-12)
+        rows.append((name, ours_s, ref_s, len(ours)))
+        print(f"  ours, measures.sql {name!r:<18} {ours_s:6.2f} s ({len(ours):,} rows) = {ours_s / peer_s:.2f}x the peer's time;"
+              f" pandas reference {ref_s:6.2f} s (already in memory) = {ref_s / ours_s:.1f}x ours; equal within 1e-12")
+    total = sum(r[1] for r in rows)
+    print(f"  all four families from the store: {total:.2f} s = {total / peer_s:.2f}x the peer's time")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{n:,} messages in {data}")
-    print(f"  hand-written DuckDB peer (3 measures per brand, first replies from mentions.parquet): {peer_s:6.2f} s, {len(peer)} brands")
-    print(f"  ours, measures.sql 'basic' (9 measures per organisation x channel, threads.parquet):  {ours_s:6.2f} s, {len(ours)} rows"
-          f" = {ours_s / peer_s:.2f}x the peer's time")
-    print(f"  pandas reference (first_measures after reading the columns):                        {pandas_s:6.2f} s"
-          f" = {pandas_s / ours_s:.1f}x ours; results equal within 1e-12")
-    print(f"  peak RSS of this process (pandas reference included): {rss:,.0f} MB")
+    print(f"  peak RSS of this process (pandas references and their flat table included): {rss:,.0f} MB")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ import pytest
 
 from webcare_research.study.config import load_config
 from webcare_research.ingest.stage import ingest
-from webcare_research.measures.basic import MEASURE_COLUMNS, first_measures, format_definitions, measure_dir
+from webcare_research.measures.basic import MEASURE_COLUMNS, first_measures, format_definitions
+from webcare_research.measures.sql import measure_dir
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import pytest
 from webcare_research.study.config import load_config
 from webcare_research.adapters.formats import UnknownFormatError
 from webcare_research.ingest.stage import ingest, ingest_frames
-from webcare_research.measures.basic import DEFINITIONS, first_measures, format_definitions, measure_dir
+from webcare_research.measures.basic import DEFINITIONS, first_measures, format_definitions
+from webcare_research.measures.sql import measure_dir
 
 
 def test_shared_twcs_sample(shared_data, tmp_path):

@@ -207,7 +207,8 @@ def measure(processed: Path = typer.Argument(..., help="Folder written by `webca
                                            help="direct: reply's in_reply_to_id is the message | thread: earliest later organisation message in the conversation"),
             basic: bool = typer.Option(False, "--basic", help="Only the first measures (no survival, coverage, hand-off, agents)")):
     "Response rate and first response time per organisation and channel (plus service-level aggregates), with definitions."
-    from webcare_research.measures.basic import measure_dir, format_definitions
+    from webcare_research.measures.basic import format_definitions
+    from webcare_research.measures.sql import measure_dir
     cfg = _config(config)
     table = measure_dir(processed, config=cfg, reply_rule=reply_rule)
     typer.echo(format_definitions(reply_rule, cfg))

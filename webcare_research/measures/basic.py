@@ -13,13 +13,11 @@ import numpy as np
 import pandas as pd
 
 from .definitions import definitions
-from .sql import basic_measures
 from ..study.config import StudyConfig
-from ..core.outputs import read_parquet, require_complete
 from ..threads.build import REPLY_RULES, build_threads
 
 # %% auto #0
-__all__ = ['MEASURE_COLUMNS', 'DEFINITIONS', 'format_definitions', 'first_measures', 'measure_dir']
+__all__ = ['MEASURE_COLUMNS', 'DEFINITIONS', 'format_definitions', 'first_measures']
 
 # %% ../../notebooks/71_measures_basic.ipynb #71c4abb1
 MEASURE_COLUMNS = ["inbound", "answered", "response_rate", "frt_median_min", "frt_p90_min", "frt_mean_min",
@@ -75,16 +73,3 @@ def first_measures(threads: pd.DataFrame, config: StudyConfig | None = None, by=
     out.attrs["reply_rule"] = reply_rule
     out.attrs["definitions"] = format_definitions(reply_rule, config)
     return out
-
-
-def measure_dir(processed_dir: str | Path, config: StudyConfig | None = None, reply_rule: str = "direct") -> pd.DataFrame:
-    """First measures from an ingest output folder (threads.parquet, and mentions.parquet for the thread rule). The
-    direct rule runs as DuckDB SQL over the file (`measures.sql`, query `basic`); `first_measures` is its reference."""
-    d = require_complete(processed_dir, "ingest_summary.json", "ingest")
-    if reply_rule == "direct":
-        out = basic_measures(d / "threads.parquet")
-        out.attrs.update(reply_rule=reply_rule, definitions=format_definitions(reply_rule, config))
-        return out
-    mentions = read_parquet(d / "mentions.parquet") if reply_rule == "thread" else None
-    cols = None if reply_rule == "thread" else ["organisation", "channel", "answered", "frt_min", "frt_business_min"]
-    return first_measures(read_parquet(d / "threads.parquet", columns=cols), config, reply_rule=reply_rule, mentions=mentions)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['Z95', 'wilson_interval', 'rate_stats', 'addressed']
+__all__ = ['Z95', 'wilson_interval', 'rate_stats', 'add_rate', 'addressed']
 
 # %% ../../notebooks/72_measures_rates.ipynb #e6304b50
 Z95 = 1.959963984540054  # the standard normal quantile of a two-sided 95 % interval
@@ -34,9 +34,14 @@ def rate_stats(df: pd.DataFrame, keys: list[str], flag: str = "answered", frt: s
     d = df.assign(_k=df[flag].fillna(False).astype("int64"), _f=pd.to_numeric(df[frt], errors="coerce").where(df[flag].fillna(False).astype(bool)))
     g = d.groupby(keys, sort=True, dropna=False, observed=True) if keys else d.groupby(np.zeros(len(d)))
     out = g.agg(n=("_k", "size"), k=("_k", "sum"), frt_median_min=("_f", "median")).reset_index(drop=not keys)
-    out["rate"] = out["k"] / out["n"]
-    out["ci_low"], out["ci_high"] = wilson_interval(out["k"], out["n"])
-    return out
+    return add_rate(out)
+
+
+def add_rate(counts: pd.DataFrame) -> pd.DataFrame:
+    "`rate` = k / n and its Wilson 95 % interval (`ci_low`, `ci_high`) added to a table of counts `n`, `k`."
+    counts["rate"] = counts["k"] / counts["n"]
+    counts["ci_low"], counts["ci_high"] = wilson_interval(counts["k"], counts["n"])
+    return counts
 
 
 def addressed(threads: pd.DataFrame) -> pd.DataFrame:

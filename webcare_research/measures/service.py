@@ -29,8 +29,8 @@ from ..core.patterns import HANDLE_COUNT
 
 # %% auto #0
 __all__ = ['DEFINITIONS', 'DEFINITIONS_ALL', 'PERIODS', 'format_definitions', 'service_level_table', 'local_time', 'period_of',
-           'in_opening_hours', 'coverage_table', 'coverage_wide', 'hour_of_week', 'peak_moments', 'bursts',
-           'fairness_audit', 'reach_gap', 'extended_measures']
+           'in_opening_hours', 'coverage_table', 'coverage_frame', 'coverage_wide', 'hour_of_week',
+           'hour_of_week_frame', 'peak_moments', 'bursts', 'fairness_audit', 'reach_gap', 'extended_measures']
 
 # %% ../../notebooks/75_measures_service.ipynb #6cb97f2d
 DEFINITIONS: dict[str, str] = {**definitions("service"), **CONVERSATION_DEFINITIONS}  # resolution, turns, hand-off, agents, sentiment shift  # the registry (measures.definitions)
@@ -126,7 +126,13 @@ def coverage_table(threads: pd.DataFrame, config: StudyConfig | None = None,
     if cfg.hours is not None:  # inside/outside opening hours only when the study gave them
         t = t.assign(hours=np.where(in_opening_hours(t["created_at"], cfg), "opening_hours", "outside_hours"))
         parts.append(rate_stats(t, by + ["hours"]).rename(columns={"hours": "period"}))
-    out = pd.concat(parts, ignore_index=True).rename(columns={"n": "inbound", "k": "answered", "rate": "response_rate"})
+    return coverage_frame(pd.concat(parts, ignore_index=True), by)
+
+
+def coverage_frame(stats: pd.DataFrame, by: Sequence[str] = ("organisation", "channel")) -> pd.DataFrame:
+    "`coverage_table`'s columns and order from its `rate_stats` per group and period (also `measures.sql`'s)."
+    by = list(by)
+    out = stats.rename(columns={"n": "inbound", "k": "answered", "rate": "response_rate"}).astype({"period": "string"})
     order = {p: i for i, p in enumerate(PERIODS + ("opening_hours", "outside_hours"))}
     out = out.assign(_o=out["period"].map(order)).sort_values(by + ["_o"]).drop(columns="_o").reset_index(drop=True)
     out["unanswered_share"] = 1 - out["response_rate"]
@@ -153,8 +159,14 @@ def hour_of_week(threads: pd.DataFrame, config: StudyConfig | None = None, by: S
     t = addressed(threads)
     loc = local_time(t["created_at"], cfg)
     t = t.assign(weekday=loc.dt.weekday.astype("int64"), hour=loc.dt.hour.astype("int64"))
-    s = rate_stats(t, by + ["weekday", "hour"]).rename(columns={"n": "inbound", "k": "answered", "rate": "response_rate"})
-    groups = t[by].drop_duplicates().sort_values(by) if by else pd.DataFrame(index=[0])
+    return hour_of_week_frame(rate_stats(t, by + ["weekday", "hour"]), cfg, by)
+
+
+def hour_of_week_frame(stats: pd.DataFrame, config: StudyConfig, by: Sequence[str] = ("organisation",)) -> pd.DataFrame:
+    "`hour_of_week`'s full 7 x 24 grid per group, with `open`, from its `rate_stats` per group, weekday and hour."
+    cfg, by = config, list(by)
+    s = stats.rename(columns={"n": "inbound", "k": "answered", "rate": "response_rate"})
+    groups = s[by].drop_duplicates().sort_values(by) if by else pd.DataFrame(index=[0])
     grid = pd.MultiIndex.from_product([range(7), range(24)], names=["weekday", "hour"]).to_frame(index=False)
     full = groups.merge(grid, how="cross") if by else grid
     out = full.merge(s, on=by + ["weekday", "hour"], how="left")

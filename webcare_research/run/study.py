@@ -29,7 +29,7 @@ from ..ingest.stage import ingest
 from ..text.enrich import enrich_file
 from ..quality.replies import quality_file
 from ..topics.model import bertopic_available, topics_file
-from ..measures.basic import measure_dir
+from ..measures.sql import measure_dir
 from ..measures.service import extended_measures
 from ..benchmark.study import findings_index, study_findings
 from ..benchmark.league import REDIRECTS, difference_tests, league_table
