@@ -205,26 +205,34 @@ def measure(processed: Path = typer.Argument(..., help="Folder written by `webca
             config: Optional[Path] = typer.Option(None, "--config", help="study.yml (opening hours, norm)"),
             reply_rule: str = typer.Option("direct", "--reply-rule",
                                            help="direct: reply's in_reply_to_id is the message | thread: earliest later organisation message in the conversation"),
-            basic: bool = typer.Option(False, "--basic", help="Only the first measures (no survival, coverage, hand-off, agents)")):
+            basic: bool = typer.Option(False, "--basic", help="Only the first measures (no survival, coverage, hand-off, agents)"),
+            organisation: Optional[List[str]] = typer.Option(None, "--organisation", "--org",
+                                                             help="Only this organisation (repeatable): reads only its partitions "
+                                                                  "(reach quartiles are then those of its messages)"),
+            month: Optional[List[str]] = typer.Option(None, "--month", help="Only this local month YYYY-MM (repeatable)")):
     "Response rate and first response time per organisation and channel (plus service-level aggregates), with definitions."
     from webcare_research.measures.basic import format_definitions
-    from webcare_research.measures.sql import measure_dir
+    from webcare_research.measures.sql import measure_dir, window_end
     cfg = _config(config)
-    table = measure_dir(processed, config=cfg, reply_rule=reply_rule)
+    orgs, months = organisation or None, month or None
+    table = measure_dir(processed, config=cfg, reply_rule=reply_rule, organisations=orgs, months=months)
     typer.echo(format_definitions(reply_rule, cfg))
     if not basic:
-        import pandas as pd
         from webcare_research.study.config import StudyConfig
         from webcare_research.measures import service
         from webcare_research.core.outputs import read_parquet
-        mentions = read_parquet(Path(processed) / "mentions.parquet")
-        threads = read_parquet(Path(processed) / "threads.parquet")
-        ext = service.extended_measures(mentions, threads, cfg or StudyConfig())
+        from webcare_research.ingest.store import read_store
+        if orgs or months:  # only the partitions asked for; censored at the whole study's end like the full table
+            mentions, threads = (read_store(processed, t, orgs, months) for t in ("mentions", "threads"))
+        else:
+            mentions, threads = (read_parquet(Path(processed) / f"{t}.parquet") for t in ("mentions", "threads"))
+        ext = service.extended_measures(mentions, threads, cfg or StudyConfig(), window_end=window_end(processed))
         table = table.merge(ext, on=["organisation", "channel"], how="left")
         typer.echo(service.format_definitions())
     from webcare_research.core.outputs import write_table
     write_table(table, out)  # formulas in organisation names or channels neutralised, written atomically
-    _write_manifest(out.with_suffix(".manifest.json"), "measure", cfg, reply_rule=reply_rule, input=str(processed))
+    _write_manifest(out.with_suffix(".manifest.json"), "measure", cfg, reply_rule=reply_rule, input=str(processed),
+                    organisations=orgs or "all", months=months or "all")
     first = [c for c in ("organisation", "channel", "inbound", "answered", "response_rate", "frt_median_min",
                          "frt_p90_min", "frt_mean_min", "frt_business_median_min") if c in table.columns]
     typer.echo(table[first].to_string(index=False))
