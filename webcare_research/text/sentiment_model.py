@@ -149,31 +149,35 @@ def _csr(flat: list[int], lens: list[int], n_features: int) -> sp.csr_matrix:
 TOKEN = re.compile(r"(?u)[@#]?\w+|[^\w\s]")
 
 
-def word_features(texts: Sequence[str], n_features: int) -> sp.csr_matrix:
+def word_features(texts: Sequence[str], n_features: int, preprocessor=normalise) -> sp.csr_matrix:
     """= HashingVectorizer(ngram_range=(1, 2), token_pattern=TOKEN, preprocessor=normalise, alternate_sign=False,
-    norm="l2", dtype=float32).transform(texts), with every distinct uni- and bigram hashed once per process."""
+    norm="l2", dtype=float32).transform(texts), with every distinct uni- and bigram hashed once per process.
+    `preprocessor=None`: the texts are normalised already."""
     cache = _cache("word", n_features)
     get, flat, lens = cache.get, [], []
-    for t in texts:
-        toks = TOKEN.findall(normalise(t))
-        terms = toks + [a + " " + b for a, b in zip(toks, toks[1:])]
-        for x in terms:
-            b = get(x)
-            if b is None:
-                b = cache[x] = _bucket(murmurhash3_32(x, seed=0), n_features)
-            flat.append(b)
+    for t in (texts if preprocessor is None else map(preprocessor, texts)):
+        toks = TOKEN.findall(t)
+        terms = toks + list(map(" ".join, zip(toks, toks[1:])))
+        bs = list(map(get, terms))  # the loop in C; misses (None) are hashed and cached below
+        if None in bs:
+            for k, x in enumerate(terms):
+                if bs[k] is None:
+                    bs[k] = cache[x] = _bucket(murmurhash3_32(x, seed=0), n_features)
+        flat += bs
         lens.append(len(terms))
     return _csr(flat, lens, n_features)
 
 
-def char_features(texts: Sequence[str], n_features: int, lo: int = 2, hi: int = 5) -> sp.csr_matrix:
+def char_features(texts: Sequence[str], n_features: int, lo: int = 2, hi: int = 5,
+                  preprocessor=normalise) -> sp.csr_matrix:
     """= HashingVectorizer(analyzer="char_wb", ngram_range=(lo, hi), preprocessor=normalise, alternate_sign=False,
-    norm="l2", dtype=float32).transform(texts), several times faster: each distinct word is hashed once per process."""
+    norm="l2", dtype=float32).transform(texts), several times faster: each distinct word is hashed once per process.
+    `preprocessor=None`: the texts are normalised already."""
     cache = _cache(f"char{lo}{hi}", n_features)
     get, flat, lens = cache.get, [], []
-    for t in texts:
+    for t in (texts if preprocessor is None else map(preprocessor, texts)):
         n0 = len(flat)
-        for w in normalise(t).split():
+        for w in t.split():
             bs = get(w)
             if bs is None:
                 bs = cache[w] = tuple(_bucket(murmurhash3_32(g, seed=0), n_features) for g in _word_ngrams(w, lo, hi))
@@ -194,7 +198,9 @@ class SentimentModel(BaseEstimator, ClassifierMixin):
         texts = ["" if t is None else str(t) for t in texts]
         dense = dense_features(texts, rule_scores, self.lang, tuple(self.thresholds)).astype(np.float32)
         n = 2 ** self.bits
-        return sp.hstack([word_features(texts, n), char_features(texts, n), sp.csr_matrix(dense)], format="csr")
+        norm = [normalise(t) for t in texts]  # once for both n-gram kinds
+        return sp.hstack([word_features(norm, n, preprocessor=None), char_features(norm, n, preprocessor=None),
+                          sp.csr_matrix(dense)], format="csr")
 
     def fit(self, texts, y, rule_scores, sample_weight=None):
         clf = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced", random_state=self.seed)
