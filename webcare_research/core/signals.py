@@ -63,7 +63,7 @@ REDIRECT_PATTERNS: dict[str, list[str]] = {
              r"\b(?:create|open|submit|file|raise|log|make)\s+(?:a\s+|an\s+|your\s+)?(?:support\s+|private\s+)?(?:ticket|request|case)\b",
              r"\bprivate\s+request\b", r"\bsubmit\s+(?:a\s+|your\s+)?(?:request|ticket)\b", r"\brequest\s+service\b",
              # contact pages and named teams reached through a link
-             r"\bcontact\s+(?:us|them)\s+(?:here|via|through|for\s+support)\b", r"\breach\s+(?:them|us)\s+(?:at|here|via|through)\b",
+             r"\bcontact\s+(?:us|them)\s+(?:here|via|through|for\s+support)\b", r"\breach\s+(?:them|us)\s+(?:at|here|via|through|from\s+here)\b",
              r"\bhow\s+to\s+contact\s+(?:our|them|us|the)\b", r"\bhere'?s\s+how\s+to\s+contact\b", r"\bto\s+reach\s+(?:them|us|support)\b",
              r"\breach\s+(?:them|us)\s+by\s+following\b", r"\breach\s+out\s+to\s+(?:[\w+&-]+\s+){1,4}(?:support|team)\s+here\b",
              r"\b(?:reach(?:ing)?\s+out\s+to|get(?:ting)?\s+in\s+touch\s+with|contact(?:ing)?)\s+(?:our|the|your)\s+(?:[\w+&-]+\s+){0,3}(?:team|support|agents?|department|developers?)\b",
@@ -91,6 +91,7 @@ REDIRECT_PATTERNS: dict[str, list[str]] = {
              r"\bto\s+report\s+(?:an?|the|this|that)\s+(?:\w+\s+){0,2}(?:issue|account|problem|bug|abuse|content)\b",
              r"\bset(?:ting)?\s+(?:\w+\s+){0,3}up\s+for\s+(?:service|repair)\b", r"\brequest(?:ing)?\s+(?:a\s+)?(?:repair|service)\b",
              r"\b(?:put|submit|share|leave)\s+(?:your\s+|any\s+)?(?:suggestions?|ideas?|feedback)\s+(?:here|regarding)\b",
+             r"\b(?:share|submit|send)\s+(?:your\s+|any\s+)?feedback\s+(?:[\w+&-]+\s+){1,5}here\b",
              r"\bvot(?:e|ing)\s+for\s+(?:the|this|an?)\s+idea\b", r"\badd\s+your\s+vote\b", r"\bbugs?\s+here\b",
              # Dutch: a request, report or complaint filed on the website
              r"\b(?:maak|doe|dien)\s+(?:een\s+)?(?:melding|ticket|aanvraag|verzoek|klacht)\b", r"\bmelding\s+maken\b",
@@ -117,7 +118,8 @@ REDIRECT_MASKS: dict[str, list[str]] = {
     "form": [r"\b(?:live\s+)?chat\s+(?:team|support|agents?)\b", r"\bphone\s+support\s+team\b",  # named channels are theirs
              r"\bcontact\s+us\s+here\s+via\s+(?:phone|chat|call)\b",
              r"\bfollow\s+the\s+prompts\b[^!]{0,300}?\b(?:call|chat)", r"\b(?:call|chat)\b[^!]{0,300}?\bfollow\s+the\s+prompts\b",
-             r"\bcontact\s+(?:us|them)\s+via\s+(?:phone|chat|e-?mail|dm|whatsapp)\b"],  # "… to call/chat": the channel is named
+             r"\bcontact\s+(?:us|them)\s+via\s+(?:phone|chat|e-?mail|dm|whatsapp)\b",  # "… to call/chat": the channel is named
+             r"\bthanks?\s+(?:you\s+)?for\s+get(?:ting)?\s+in\s+touch\s+with\s+us\b"],  # thanks for a contact, not a redirect
     "dm": [r"\b(?:without|zonder)\s+(?:[a-z]+\s+){0,3}(?:dm|pb|pm|direct\s*messag)\w*", r"\btweets\s+(?:and|&amp;|&)\s+dms\b",
            r"[\^*/~]\s?\w+"],  # a signature (^PB) is not a "pb"
 }
