@@ -36,6 +36,11 @@ def _check(folder, cfg=None):
     sv = survival_inputs(folder)
     sv_ref = survival_data(flat, config=cfg)[SURVIVAL].sort_values(SURVIVAL).reset_index(drop=True)
     pd.testing.assert_frame_equal(sv, sv_ref, check_exact=False, rtol=1e-12)
+    if cfg.hours is not None:  # the business-hours clock: censored at opening-hours minutes
+        svb = survival_inputs(folder, business=True, config=cfg)
+        ref = survival_data(flat, business=True, config=cfg)[SURVIVAL].sort_values(SURVIVAL).reset_index(drop=True)
+        pd.testing.assert_frame_equal(svb, ref, check_exact=False, rtol=1e-12, atol=1e-9)
+        assert (svb.event == 0).any()
     return ours
 
 
