@@ -196,7 +196,9 @@ def ingest(inputs: List[Path] = typer.Argument(..., help="Export files (twcs CSV
     summary = _ingest(list(inputs), out, fmt=format, config=_config(config),
                      keep_raw_quarantine=keep_raw_quarantine)
     keys = ("input_rows", "ingested", "quarantined", "duplicates")
-    typer.echo(" ".join(f"{k}={summary[k]}" for k in keys if k in summary) + f"  -> {out}")
+    store = summary.get("store", {}).get("partitions", {})
+    typer.echo(" ".join(f"{k}={summary[k]}" for k in keys if k in summary) + f"  -> {out}"
+               + (f" (store: {store.get('threads', 0)} organisation x month partitions)" if store else ""))
 
 
 @command

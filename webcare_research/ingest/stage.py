@@ -32,7 +32,7 @@ from ..mentions.schema import CHANNELS, MENTION_COLUMNS, PRIVATE_CHANNELS, ROLES
 from ..core.signals import extract_agent
 from ..threads.build import build_threads, org_handles
 from .period import has_period, split_period
-from .store import write_store
+from .store import STORE, write_store
 
 # %% auto #0
 __all__ = ['ADAPTER_MODULES', 'REQUIRED_COLUMNS', 'RELEASE_ROWS', 'MARKER', 'MissingColumnsError', 'load_adapters', 'to_utc',
@@ -556,7 +556,11 @@ def ingest(inputs: list[str | Path], out_dir: str | Path, fmt: str | None = None
         write_parquet(mentions, folder / "mentions.parquet")
         write_parquet(threads, folder / "threads.parquet")
         for name, table in (("mentions", mentions), ("threads", threads)):  # the same rows by organisation and month
-            write_store(table, folder, name, cfg.tz)
+            idx = write_store(table, folder, name, cfg.tz)
+            if which == "study":
+                res.summary.setdefault("store", {"folder": STORE, "partition_by": ["organisation", "local month"],
+                                                 "month_timezone": cfg.tz, "partitions": {}})["partitions"][name] = \
+                    len(idx["partitions"])
     write_parquet(res.quarantine, out / "quarantine.parquet")
     # the run's decisions beside its counts: config hash, salt source (never the salt) and every default that was used
     write_json(out / MARKER, {**res.summary, "provenance": cfg.provenance(),
