@@ -293,8 +293,10 @@ _MENTION_COLS = ("message_id", "conversation_id", "organisation", "channel", "au
 
 
 def extended_measures(mentions: pd.DataFrame, threads: pd.DataFrame, config: StudyConfig | None = None,
-                      window_end=None, timings: dict | None = None) -> pd.DataFrame:
-    "Survival, service-level, coverage, conversation, hand-off, agent, sentiment-shift and reach-gap aggregates per organisation+channel."
+                      window_end=None, timings: dict | None = None, coverage: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Survival, service-level, coverage, conversation, hand-off, agent, sentiment-shift and reach-gap aggregates per
+    organisation+channel. `coverage`: `coverage_table`'s result computed elsewhere (e.g. `measures.sql.coverage_measures`
+    over the study's store); else computed here."""
     cfg = config or load_config()
     by = ["organisation", "channel"]
     norm = float(cfg.response_norm_minutes)
@@ -328,7 +330,7 @@ def extended_measures(mentions: pd.DataFrame, threads: pd.DataFrame, config: Stu
         columns={"n": "km_n", "events": "km_events", "censored": "km_censored"})
     kmb = kmb_all[by + km_columns(HORIZONS, business=True)]
     lap("service_level_table")
-    cov = coverage_wide(coverage_table(threads, cfg, by=by), by=by)
+    cov = coverage_wide(coverage_table(threads, cfg, by=by) if coverage is None else coverage, by=by)
     lap("coverage_table")
     conv = conversation_measures(conversation_table(mentions), by=by)
     lap("conversation_table")
