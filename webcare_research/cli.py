@@ -214,7 +214,7 @@ def measure(processed: Path = typer.Argument(..., help="Folder written by `webca
             month: Optional[List[str]] = typer.Option(None, "--month", help="Only this local month YYYY-MM (repeatable)")):
     "Response rate and first response time per organisation and channel (plus service-level aggregates), with definitions."
     from webcare_research.measures.basic import format_definitions
-    from webcare_research.measures.sql import coverage_measures, measure_dir, window_end
+    from webcare_research.measures.sql import measure_dir, sql_parts
     cfg = _config(config)
     orgs, months = organisation or None, month or None
     table = measure_dir(processed, config=cfg, reply_rule=reply_rule, organisations=orgs, months=months)
@@ -229,8 +229,7 @@ def measure(processed: Path = typer.Argument(..., help="Folder written by `webca
         else:
             mentions, threads = (read_parquet(Path(processed) / f"{t}.parquet") for t in ("mentions", "threads"))
         cfg_ = cfg or StudyConfig()
-        ext = service.extended_measures(mentions, threads, cfg_, window_end=window_end(processed),
-                                        coverage=coverage_measures(processed, cfg_, organisations=orgs, months=months))
+        ext = service.extended_measures(mentions, threads, cfg_, **sql_parts(processed, cfg_, orgs, months))
         table = table.merge(ext, on=["organisation", "channel"], how="left")
         typer.echo(service.format_definitions())
     from webcare_research.core.outputs import write_table

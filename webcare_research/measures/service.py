@@ -293,10 +293,11 @@ _MENTION_COLS = ("message_id", "conversation_id", "organisation", "channel", "au
 
 
 def extended_measures(mentions: pd.DataFrame, threads: pd.DataFrame, config: StudyConfig | None = None,
-                      window_end=None, timings: dict | None = None, coverage: pd.DataFrame | None = None) -> pd.DataFrame:
+                      window_end=None, timings: dict | None = None, coverage: pd.DataFrame | None = None,
+                      km_inputs: tuple | None = None) -> pd.DataFrame:
     """Survival, service-level, coverage, conversation, hand-off, agent, sentiment-shift and reach-gap aggregates per
-    organisation+channel. `coverage`: `coverage_table`'s result computed elsewhere (e.g. `measures.sql.coverage_measures`
-    over the study's store); else computed here."""
+    organisation+channel. Computed elsewhere and passed in (e.g. by `measures.sql` over the study's store), else here:
+    `coverage` (`coverage_table`'s result) and `km_inputs` (calendar, business-hours or None: `survival_data`'s rows)."""
     cfg = config or load_config()
     by = ["organisation", "channel"]
     norm = float(cfg.response_norm_minutes)
@@ -322,8 +323,9 @@ def extended_measures(mentions: pd.DataFrame, threads: pd.DataFrame, config: Stu
     mentions = mentions.assign(**{c: mentions[c].astype("category") for c in ("organisation", "channel", "author_role", "agent")
                                   if c in mentions})
     lap("prepare")
-    km_all = km_table(threads, by=by, window_end=window_end, config=cfg, horizons=horizons)
-    kmb_all = km_table(threads, by=by, window_end=window_end, config=cfg, horizons=horizons, business=True)
+    cal_in, bus_in = km_inputs if km_inputs is not None else (None, None)
+    km_all = km_table(threads, by=by, window_end=window_end, config=cfg, horizons=horizons, inputs=cal_in)
+    kmb_all = km_table(threads, by=by, window_end=window_end, config=cfg, horizons=horizons, business=True, inputs=bus_in)
     lap("km_table")
     sl = service_level_table(threads, cfg, by=by, window_end=window_end, km=km_all, km_business=kmb_all).drop(columns=["inbound"])
     km = km_all[by + ["n", "events", "censored"] + km_columns(HORIZONS)].rename(

@@ -220,13 +220,15 @@ def _group_codes(sd: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, list[dict
 
 def km_table(threads: pd.DataFrame, by: Sequence[str] = ("organisation", "channel"), window_end=None,
              business: bool = False, config: StudyConfig | None = None, horizons: Sequence[float] = HORIZONS,
-             alpha: float = 0.05, engine: str = "numpy") -> pd.DataFrame:
-    "Tidy Kaplan-Meier summary per group: n, events, censored, median (+CI), answered within 15m/1h/8h/24h (+CI)."
+             alpha: float = 0.05, engine: str = "numpy", inputs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Tidy Kaplan-Meier summary per group: n, events, censored, median (+CI), answered within 15m/1h/8h/24h (+CI).
+    `inputs`: `survival_data`'s rows (`by`, duration_min, event; attrs window_end) computed elsewhere, e.g. by
+    `measures.sql.survival_inputs` over the study's store; else computed here from `threads`."""
     by = list(by)
     if engine not in ("numpy", "lifelines"):
         raise ValueError(f"unknown engine {engine!r}: 'numpy' or 'lifelines'")
     no_clock = business and (config is None or config.hours is None)  # no opening hours: no business-hours clock
-    sd = _km_input(threads, by, window_end, business and not no_clock, config)
+    sd = inputs if inputs is not None and not no_clock else _km_input(threads, by, window_end, business and not no_clock, config)
     if no_clock:
         end = sd.attrs["window_end"]
         sd = sd.iloc[0:0]

@@ -29,7 +29,7 @@ from ..ingest.stage import ingest
 from ..text.enrich import enrich_file
 from ..quality.replies import quality_file
 from ..topics.model import bertopic_available, topics_file
-from ..measures.sql import coverage_measures, measure_dir
+from ..measures.sql import measure_dir, sql_parts
 from ..measures.service import extended_measures
 from ..benchmark.study import findings_index, study_findings
 from ..benchmark.league import REDIRECTS, difference_tests, league_table
@@ -230,7 +230,7 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
     def stage_measures():
         table = measure_dir(data, config=cfg)
         ext = extended_measures(read_parquet(data / "mentions.parquet"), read_parquet(data / "threads.parquet"), cfg,
-                                coverage=coverage_measures(data, cfg))  # coverage counted by DuckDB over the store
+                                **sql_parts(data, cfg))  # coverage and Kaplan-Meier rows counted by DuckDB over the store
         table = table.merge(ext, on=["organisation", "channel"], how="left")
         write_table(table, out / "measures.csv")  # for people (spreadsheet-safe)
         write_parquet(table, data / "measures.parquet")  # for the stages after this one
