@@ -83,6 +83,16 @@ def main() -> None:
         rows.append((name, ours_s, ref_s, len(ours)))
         print(f"  ours, measures.sql {name!r:<18} {ours_s:6.2f} s ({len(ours):,} rows) = {ours_s / peer_s:.2f}x the peer's time;"
               f" pandas reference {ref_s:6.2f} s (already in memory) = {ref_s / ours_s:.1f}x ours; equal within 1e-12")
+    # first replies found from the mention partitions vs threads.build_threads (the pandas path ingest uses) on the same rows
+    from webcare_research.measures.sql import first_responses
+    from webcare_research.threads.build import build_threads
+    fr_s, fr = best(lambda: first_responses(data))
+    mentions_df = pd.read_parquet(data / "mentions.parquet")
+    bt_s, bt = best(lambda: build_threads(mentions_df, cfg), n=1)
+    pd.testing.assert_frame_equal(fr, bt[list(fr.columns)], check_exact=False, rtol=1e-12)
+    print(f"  ours, measures.sql 'first_responses' {fr_s:6.2f} s ({len(fr):,} inbound messages, first replies found from the"
+          f" mention partitions); threads.build_threads on the mention table in memory {bt_s:6.2f} s (also addressing,"
+          f" business minutes, private channels) = {bt_s / fr_s:.1f}x; the shared columns equal")
     total = sum(r[1] for r in rows)
     print(f"  all four families from the store: {total:.2f} s = {total / peer_s:.2f}x the peer's time")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -1,5 +1,7 @@
 """Measures as DuckDB SQL (measures.sql, assets/sql/*.sql) equal their pandas reference on real and demo corpora,
 whatever DuckDB's thread count."""
+import json
+
 import pandas as pd
 import pytest
 
@@ -8,8 +10,8 @@ from webcare_research.ingest.stage import ingest
 from webcare_research.measures.basic import first_measures
 from webcare_research.ingest.store import read_store
 from webcare_research.measures.service import coverage_table, hour_of_week
-from webcare_research.measures.sql import (QUERIES, basic_measures, coverage_measures, hour_of_week_measures, measure_dir,
-                                           query_doc, survival_inputs)
+from webcare_research.measures.sql import (QUERIES, basic_measures, coverage_measures, first_responses,
+                                           hour_of_week_measures, measure_dir, query_doc, survival_inputs)
 from webcare_research.measures.survival import survival_data
 from webcare_research.study.config import StudyConfig, load_config
 
@@ -33,6 +35,8 @@ def _check(folder, cfg=None):
         got = sql(folder, cfg)
         pd.testing.assert_frame_equal(got, pandas_(flat, cfg), check_exact=False, rtol=1e-12, obj=sql.__name__)
         pd.testing.assert_frame_equal(sql(folder, cfg, threads=1), sql(threads, cfg, threads=4))
+    fr = first_responses(folder)  # first replies found from the mention partitions = ingest's thread table
+    pd.testing.assert_frame_equal(fr, flat[list(fr.columns)], check_exact=False, rtol=1e-12)
     sv = survival_inputs(folder)
     sv_ref = survival_data(flat, config=cfg)[SURVIVAL].sort_values(SURVIVAL).reset_index(drop=True)
     pd.testing.assert_frame_equal(sv, sv_ref, check_exact=False, rtol=1e-12)
@@ -74,6 +78,12 @@ def test_demo_corpus_with_opening_hours(tmp_path):
     flat = pd.read_parquet(tmp_path / "out" / "threads.parquet")
     end = survival_inputs(tmp_path / "out").attrs["window_end"]
     assert end == survival_data(flat, config=cfg).attrs["window_end"]
+    months = sorted({p["month"] for p in json.loads((tmp_path / "out" / "store" / "threads" / "_index.json").read_text())
+                     ["partitions"]})
+    fr = first_responses(tmp_path / "out", organisations=[org], months=months[:1])  # replies from later months too
+    local = flat.created_at.dt.tz_convert(cfg.tz).dt.strftime("%Y-%m")
+    want = flat[(flat.organisation == org) & (local == months[0])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(fr, want[list(fr.columns)], check_exact=False, rtol=1e-12)
     sv = survival_inputs(tmp_path / "out", window_end=end, organisations=[org])
     ref = survival_data(flat[flat.organisation == org], window_end=end, config=cfg)[SURVIVAL]
     pd.testing.assert_frame_equal(sv, ref.sort_values(SURVIVAL).reset_index(drop=True), check_exact=False, rtol=1e-12)
