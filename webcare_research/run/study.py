@@ -44,8 +44,9 @@ __all__ = ['STAGES', 'STAGE_VERSION', 'SKIP_NAMES', 'STAGE_OUTPUTS', 'study_outp
 
 # %% ../../notebooks/88_run_study.ipynb #e459677a
 STAGES = ("ingest", "enrich", "quality", "topics", "measures", "findings", "policy", "benchmark")
-STAGE_VERSION = 4  # bump when a stage file's layout changes: every stamp then says it is stale (2: policy in nl and en;
-# 3: spikes.csv with kinds and topics, trends.csv; 4: sentiment from the trained model, web-form and store redirects)
+STAGE_VERSION = 5  # bump when a stage file's layout changes: every stamp then says it is stale (2: policy in nl and en;
+# 3: spikes.csv with kinds and topics, trends.csv; 4: sentiment from the trained model, web-form and store redirects;
+# 5: the partitioned store beside the ingest's tables, reply markers after round 6)
 SKIP_NAMES = {"study.yml", SECRETS_FILE}
 
 
@@ -123,7 +124,8 @@ def _stamp_file(path: Path, stage: str, key: str) -> None:
                                            "rows": len(df), "key": key})
 
 
-STAGE_OUTPUTS = {"ingest": ["data/ingest_summary.json", "data/mentions.parquet", "data/threads.parquet"],
+STAGE_OUTPUTS = {"ingest": ["data/ingest_summary.json", "data/mentions.parquet", "data/threads.parquet",
+                            "data/store/mentions/_index.json", "data/store/threads/_index.json"],
                  "enrich": ["data/enriched.parquet", "data/enriched.json"],
                  "quality": ["data/quality.parquet", "data/quality.json"],
                  "topics": ["topics/model_card.json"],
