@@ -16,7 +16,7 @@ from .errors import ConfigError, UserError
 
 # %% auto #0
 __all__ = ['SCHEDULERS', 'LOCAL_WORKER_CONFIG', 'check_scheduler', 'usable_cores', 'default_workers', 'choose_scheduler',
-           'partition_name', 'row_partitions', 'dask_client', 'PartitionError', 'map_partitions']
+           'partition_name', 'n_partitions', 'row_partitions', 'dask_client', 'PartitionError', 'map_partitions']
 
 # %% ../../notebooks/05_core_compute.ipynb #6b87ed23
 SCHEDULERS = ("auto", "single", "local")  # or the address of a running scheduler: tcp://HOST:PORT
@@ -59,6 +59,11 @@ def choose_scheduler(scheduler: str, n_partitions: int, cores: int | None = None
 def partition_name(label: str, start: int, stop: int) -> str:
     "The name a failure reports for rows `start:stop` of `label`: `<label> rows 1-100,000` (1-based, inclusive)."
     return f"{label} rows {start + 1:,}-{stop:,}"
+
+
+def n_partitions(n_rows: int, size: int) -> int:
+    "How many blocks of `size` rows `n_rows` rows make (the last one may be shorter)."
+    return -(-n_rows // size)
 
 
 def row_partitions(n_rows: int, size: int, label: str) -> list[tuple[str, int, int]]:

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from .. import __version__
-from ..core.compute import check_scheduler, choose_scheduler, dask_client, row_partitions
+from ..core.compute import check_scheduler, choose_scheduler, dask_client, n_partitions
 from ..core.errors import ConfigError, InputError
 from ..core.outputs import (file_sha256, package_asset, read_parquet, slugify, write_json, write_parquet,
                                            write_table, write_text)
@@ -197,7 +197,7 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
     def compute(stage: str, table: Path) -> dict:
         "Where `stage` runs over `table`'s partitions: the keyword arguments for enrich_file / quality_file."
         n_rows = pq.ParquetFile(table).metadata.num_rows
-        where = ran_on[stage] = choose_scheduler(scheduler, len(row_partitions(n_rows, cfg.compute.partitions, "")))
+        where = ran_on[stage] = choose_scheduler(scheduler, n_partitions(n_rows, cfg.compute.partitions))
         if where == "single":
             return {"scheduler": "single", "partition_rows": cfg.compute.partitions}
         if not client:

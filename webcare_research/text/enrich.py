@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
-from ..core.compute import choose_scheduler, map_partitions, partition_name, row_partitions
+from ..core.compute import choose_scheduler, map_partitions, n_partitions, partition_name
 from ..study.config import StudyConfig
 from .language import detect_language
 from .nlp import ext_key
@@ -357,7 +357,7 @@ def enrich_file(input: str | Path, out: str | Path, text_column: str = "text", l
     elif n_process > 1:  # the older process pool (fork), kept for enrich_frame-style use on one machine
         where = "single"
     else:
-        where = choose_scheduler(scheduler, len(row_partitions(n_rows, partition_rows, "")) if n_rows is not None else 1)
+        where = choose_scheduler(scheduler, n_partitions(n_rows, partition_rows) if n_rows is not None else 1)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     writer, schema, frames = None, None, []
