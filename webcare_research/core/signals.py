@@ -165,15 +165,26 @@ def redirect_pattern(kind: str) -> str:
     return "(?i)(?P<e>" + "|".join(REDIRECT_PATTERNS[kind]) + ")"
 
 
+def _any_mask(kind: str) -> str:
+    "One RE2 expression that matches where any of the kind's REDIRECT_MASKS does."
+    return "(?i)(?:" + "|".join(f"(?:{rx})" for rx in REDIRECT_MASKS[kind]) + ")"
+
+
 def _masked(arr: pa.Array, kind: str) -> pa.Array:
-    "`arr` with the kind's REDIRECT_MASKS spans replaced by a space (rewriting only the texts that have one)."
-    for rx in REDIRECT_MASKS.get(kind, ()):
-        hit = pc.fill_null(pc.match_substring_regex(arr, "(?i)" + rx), False)
-        if pc.any(hit).as_py():
-            arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-            hit = hit.combine_chunks() if isinstance(hit, pa.ChunkedArray) else hit
-            arr = pc.replace_with_mask(arr, hit, pc.replace_substring_regex(arr.filter(hit), "(?i)" + rx, " ¦ "))  # ¦: no pattern spans it
-    return arr
+    """`arr` with the kind's REDIRECT_MASKS spans replaced by a space, mask after mask (rewriting only the texts that
+    have one). One pass finds the texts any mask matches: a text none matches is left as it is by every mask in turn,
+    so the masks run on those texts only (a scan per mask over every text was 3 of build_threads' 4.4 s at 2.8M)."""
+    masks = REDIRECT_MASKS.get(kind, ())
+    if not masks or not len(arr):
+        return arr
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    hit = pc.fill_null(pc.match_substring_regex(arr, _any_mask(kind)), False)
+    if not pc.any(hit).as_py():
+        return arr
+    sub = arr.filter(hit)
+    for rx in masks:  # on a text without a match a replacement changes nothing
+        sub = pc.replace_substring_regex(sub, "(?i)" + rx, " ¦ ")  # ¦: no pattern spans it
+    return pc.replace_with_mask(arr, hit, sub)
 
 
 def redirect_flags(texts: pd.Series, kinds=REDIRECT_KINDS) -> pd.DataFrame:
