@@ -162,7 +162,7 @@ STAGES = {"webcare_research.ingest.stage": ["_read_all", "split_duplicates", "re
 
 
 def _time_stages() -> dict:
-    "Wrap the pipeline's stage functions to add up their wall and CPU seconds (`--stages`)."
+    "Wrap the pipeline's stage functions to add up their wall and CPU seconds, and note the peak RSS after each (`--stages`)."
     import functools
     import importlib
     totals: dict = {}
@@ -174,9 +174,10 @@ def _time_stages() -> dict:
                 try:
                     return _f(*a, **k)
                 finally:
-                    t = totals.setdefault(_n, [0.0, 0.0])
+                    t = totals.setdefault(_n, [0.0, 0.0, 0.0])
                     t[0] += time.perf_counter() - w0
                     t[1] += time.process_time() - c0
+                    t[2] = peak_rss_mb()  # the high-water mark when the stage last returned
             setattr(mod, name, functools.wraps(getattr(mod, name))(timed))
     return totals
 
@@ -190,8 +191,8 @@ def _child(kind: str, path: str, res: str) -> None:
     wall = time.perf_counter() - t0
     ru = resource.getrusage(resource.RUSAGE_SELF)
     m.to_parquet(res, index=False)
-    for name, (w, c) in (stages or {}).items():  # stages nest (twcs_rows inside _read_all): not additive
-        print(f"  stage {name:24s} {w:7.1f} s wall {c:7.1f} s CPU")
+    for name, (w, c, hwm) in (stages or {}).items():  # stages nest (twcs_rows inside _read_all): not additive
+        print(f"  stage {name:24s} {w:7.1f} s wall {c:7.1f} s CPU   peak RSS so far {hwm:6.0f} MB")
     print(json.dumps({"wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime - cpu0, "peak_mb": peak_rss_mb()}))
 
 

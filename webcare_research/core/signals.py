@@ -222,15 +222,20 @@ def private_channel(texts: pd.Series) -> pd.Series:
     arr = _arrow(s)
     arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
     kind = np.full(len(arr), None, dtype=object)
-    todo = np.arange(len(arr))
-    for k in PRIVATE_KINDS:  # find_redirects' patterns; each kind only for texts no earlier kind claimed
-        if not len(todo):
-            break
-        hit = pc.match_substring_regex(_masked(arr.take(pa.array(todo)), k), redirect_pattern(k))
-        hit = pc.fill_null(hit, False).to_numpy(zero_copy_only=False).astype(bool)
-        kind[todo[hit]] = k
-        todo = todo[~hit]
+    for start in range(0, len(arr), _BLOCK):  # in blocks: the masked copies of a million texts would all be alive at once
+        block = arr.slice(start, _BLOCK)
+        todo = np.arange(len(block))
+        for k in PRIVATE_KINDS:  # find_redirects' patterns; each kind only for texts no earlier kind claimed
+            if not len(todo):
+                break
+            hit = pc.match_substring_regex(_masked(block.take(pa.array(todo)), k), redirect_pattern(k))
+            hit = pc.fill_null(hit, False).to_numpy(zero_copy_only=False).astype(bool)
+            kind[start + todo[hit]] = k
+            todo = todo[~hit]
     return pd.Series(kind, index=s.index, dtype="string")
+
+
+_BLOCK = 200_000
 
 # %% ../../notebooks/05_core_signals.ipynb #7722869b
 _URL_TAIL = r"(?:\s*(?:https?://\S+|\(?\d/\d\)?))*\s*[.!]?\s*$"  # trailing links and "1/2" thread counters

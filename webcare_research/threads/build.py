@@ -87,24 +87,27 @@ def _first_direct_replies(inbound: pd.DataFrame, org: pd.DataFrame) -> pd.DataFr
     pos = pc.fill_null(pos, -1).to_numpy(zero_copy_only=False)
     src = np.where(pos >= 0, chosen[np.maximum(pos, 0)], -1) if len(chosen) else np.full(len(pos), -1)
     out = {"message_id": inbound.message_id.array}
-    for c, name in (("message_id", "r_id"), ("created_at", "r_at"), ("agent", "r_agent"), ("organisation", "r_org"),
-                    ("text", "r_text")):
+    for c, name in (("message_id", "r_id"), ("created_at", "r_at"), ("agent", "r_agent"), ("organisation", "r_org")):
         out[name] = org[c].array.take(src, allow_fill=True)
+    out["r_row"] = src  # the reply's position in `org` (-1: none); its text is taken for the answered rows only
     return pd.DataFrame(out)
 
 
 def _first_thread_replies(inbound: pd.DataFrame, org: pd.DataFrame) -> pd.DataFrame:
     left = inbound[["message_id", "conversation_id", "created_at"]].dropna(subset=["created_at"]).sort_values("created_at")
-    right = org[["conversation_id", "message_id", "created_at", "agent", "organisation", "text"]].rename(
-        columns={"message_id": "r_id", "agent": "r_agent", "organisation": "r_org", "text": "r_text"})
-    right = right.assign(r_at=right.created_at).sort_values("created_at")
+    right = org[["conversation_id", "message_id", "created_at", "agent", "organisation"]].rename(
+        columns={"message_id": "r_id", "agent": "r_agent", "organisation": "r_org"})
+    right = right.assign(r_at=right.created_at, r_row=np.arange(len(right))).sort_values("created_at")
     left = left.astype({"conversation_id": object}); right = right.astype({"conversation_id": object})
     m = pd.merge_asof(left, right, on="created_at", by="conversation_id", direction="forward", allow_exact_matches=False)
-    return inbound[["message_id"]].merge(m.drop(columns=["conversation_id", "created_at"]), on="message_id", how="left")
+    out = inbound[["message_id"]].merge(m.drop(columns=["conversation_id", "created_at"]), on="message_id", how="left")
+    return out.assign(r_row=out.r_row.fillna(-1).astype(np.int64))
 
 
-_INBOUND = ("message_id", "conversation_id", "channel", "created_at", "author_id", "is_public", "text", "organisation")
-_REPLY = ("message_id", "conversation_id", "in_reply_to_id", "created_at", "agent", "organisation", "text")
+# texts are not copied with the other columns: only unanswered messages' (for @mentions) and answers' (for private
+# channels) are read, by position (at 2.8M messages copying both text columns whole cost ~0.5 GB of peak memory)
+_INBOUND = ("message_id", "conversation_id", "channel", "created_at", "author_id", "is_public", "organisation")
+_REPLY = ("message_id", "conversation_id", "in_reply_to_id", "created_at", "agent", "organisation")
 
 
 def _fill(values: pd.Series, todo: np.ndarray, into: pd.Series) -> pd.Series:
@@ -121,9 +124,13 @@ def build_threads(mentions: pd.DataFrame, config: StudyConfig | None = None, rep
     cfg = config or StudyConfig()
     m = mentions
     # only the columns used are filtered (not every column of a wide mention table)
-    inbound = m.loc[(m.author_role == "customer").to_numpy(dtype=bool, na_value=False), [c for c in _INBOUND if c in m]]
-    org = m.loc[(m.author_role == "organisation").to_numpy(dtype=bool, na_value=False), [c for c in _REPLY if c in m]]
+    is_in = (m.author_role == "customer").to_numpy(dtype=bool, na_value=False)
+    is_org = (m.author_role == "organisation").to_numpy(dtype=bool, na_value=False)
+    inbound = m.loc[is_in, [c for c in _INBOUND if c in m]]
+    org = m.loc[is_org, [c for c in _REPLY if c in m]]
     rep = (_first_direct_replies if reply_rule == "direct" else _first_thread_replies)(inbound, org)
+    in_pos, org_pos = np.flatnonzero(is_in), np.flatnonzero(is_org)
+    text = lambda pos: pd.Series(m["text"].array.take(pos), dtype="string")  # texts at positions of `m`
     rep.index = inbound.index
     t = pd.DataFrame({c: inbound[c] for c in ("message_id", "conversation_id", "channel", "created_at", "author_id", "is_public")})
     answered = rep.r_id.notna().to_numpy()
@@ -131,7 +138,7 @@ def build_threads(mentions: pd.DataFrame, config: StudyConfig | None = None, rep
     via = np.where(orgname.notna().to_numpy(), "reply", None).astype(object)
     todo = orgname.isna().to_numpy()
     if todo.any():
-        orgname = _fill(mentioned_organisation(inbound.text[todo], org_handles(m, cfg)), todo, orgname)
+        orgname = _fill(mentioned_organisation(text(in_pos[todo]), org_handles(m, cfg)), todo, orgname)
         via[todo & orgname.notna().to_numpy()] = "mention"
     todo = orgname.isna().to_numpy()
     if todo.any() and "organisation" in inbound:
@@ -153,7 +160,7 @@ def build_threads(mentions: pd.DataFrame, config: StudyConfig | None = None, rep
     t["frt_business_min"] = business_minutes(t.created_at, r_at.where(frt.notna()), cfg) if len(t) else np.nan
     channel = pd.Series(pd.NA, index=t.index, dtype="string")
     if answered.any():
-        channel = _fill(private_channel(rep.r_text[answered].astype("string")), answered, channel)
+        channel = _fill(private_channel(text(org_pos[rep.r_row.to_numpy()[answered]])), answered, channel)
     t["private_channel"] = channel
     t["moves_private"] = channel.notna().to_numpy()
     t = t[THREAD_COLUMNS].astype(THREAD_DTYPES)
