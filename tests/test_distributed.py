@@ -1,5 +1,6 @@
 """The text stages on Dask distributed: a real scheduler and two worker processes on localhost (started with the
-`dask` CLI, as on a cluster: the workers have only the installed package), outputs identical to one process; a
+`dask` CLI, as on a cluster: the workers have only the installed package) enrich, score replies and assign topics
+with outputs identical to one process; a
 failing partition named; `webcare run --scheduler local` identical to the default run."""
 import json
 import os
@@ -16,6 +17,7 @@ from webcare_research.core.compute import PartitionError, map_partitions
 from webcare_research.demo.generate import write_demo
 from webcare_research.quality.replies import quality_file
 from webcare_research.text.enrich import enrich_file
+from webcare_research.topics.model import topics_file
 
 DASK = Path(sys.executable).with_name("dask")
 WEBCARE = [sys.executable, "-m", "webcare_research"]
@@ -75,6 +77,16 @@ def test_text_stages_on_a_real_cluster_match_one_process(cluster, demo, tmp_path
     assert ours["sentiment"].notna().sum() > 1000
     quality_file(data / "enriched.parquet", tmp_path / "q.parquet", scheduler=cluster, partition_rows=400)
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "q.parquet"), pd.read_parquet(data / "quality.parquet"))
+    # topic assignment: fitted on a sample here, every message assigned partition by partition on the workers
+    cards = {where: topics_file(data / "enriched.parquet", tmp_path / where, seed=5, stability_seeds=0, fit_rows=300,
+                                partition_rows=250, scheduler=where if where == "single" else cluster)
+             for where in ("single", "cluster")}
+    assert cards["single"]["assigned_on"] == "single" and cards["cluster"]["assigned_on"] == cluster
+    assert cards["single"]["fitted_on"] == "a seeded sample" and cards["single"]["n_docs"] == 300
+    a, b = (pd.read_parquet(tmp_path / w / "assignments.parquet") for w in ("single", "cluster"))
+    pd.testing.assert_frame_equal(a, b)
+    assert a["topic"].notna().sum() > 300  # more messages assigned than fitted on
+    assert (tmp_path / "single" / "topics.csv").read_bytes() == (tmp_path / "cluster" / "topics.csv").read_bytes()
 
 
 def test_a_failing_partition_is_named_and_the_others_complete(cluster):

@@ -28,7 +28,7 @@ from ..study.config import StudyConfig, load_config, SECRETS_FILE
 from ..ingest.stage import ingest
 from ..text.enrich import enrich_file
 from ..quality.replies import quality_file
-from ..topics.model import bertopic_available, topics_file
+from ..topics.model import FIT_ROWS, bertopic_available, topics_file
 from ..measures.sql import measure_dir, sql_parts
 from ..measures.service import extended_measures
 from ..benchmark.study import findings_index, study_findings
@@ -181,7 +181,7 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
     keys["enrich"] = _sha(keys["ingest"], part("language", "text"), sentiment_models, STAGE_VERSION)
     keys["quality"] = _sha(keys["enrich"], STAGE_VERSION)
     keys["topics"] = _sha(keys["enrich"], part("language", "organisations"), cfg.benchmark.seed, STAGE_VERSION,
-                          bertopic_available())  # installing the extra later makes the stage run
+                          bertopic_available(), FIT_ROWS)  # installing the extra later makes the stage run
     keys["measures"] = _sha(keys["ingest"], clock, STAGE_VERSION)
     keys["findings"] = _sha(keys["quality"], clock, part("language", "targets"), STAGE_VERSION)
     rulebook = (cfg.study_dir / cfg.policy.rules) if cfg.policy.rules else None
@@ -227,7 +227,11 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
             say("   topics: skipped — BERTopic is not installed (pip install 'webcare_research[topics]')")
             write_json(out / "topics" / "model_card.json", {"skipped": "BERTopic (the topics extra) is not installed"})
             return
-        topics_file(data / "enriched.parquet", out / "topics", seed=cfg.benchmark.seed, config=cfg)
+        table = data / "enriched.parquet"
+        # past FIT_ROWS messages the model is fitted on a sample and every message assigned in partitions (on Dask when
+        # the run uses it); a smaller table cannot need that, so it never starts a cluster for topics
+        where = compute("topics", table) if pq.ParquetFile(table).metadata.num_rows > FIT_ROWS else {}
+        topics_file(table, out / "topics", seed=cfg.benchmark.seed, config=cfg, **where)
 
     def stage_measures():
         table = measure_dir(data, config=cfg)
