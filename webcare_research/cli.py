@@ -384,8 +384,9 @@ def topics(input: Path = typer.Argument(..., help="Mention table or any CSV / Pa
            lang: str = typer.Option("auto", "--lang", help="auto | nl | en"),
            seed: int = typer.Option(42, "--seed"),
            config: Optional[Path] = typer.Option(None, "--config", help="study.yml"),
-           fit_rows: int = typer.Option(200_000, "--fit-rows", min=100, help="Fit on at most this many messages (a "
-                                        "seeded sample beyond it); every message is assigned"),
+           fit_rows: Optional[int] = typer.Option(None, "--fit-rows", min=100, help="Fit on at most this many messages "
+                                                  "(a seeded sample beyond it; default topics.model.FIT_ROWS, 200,000); "
+                                                  "every message is assigned"),
            scheduler: str = typer.Option("single", "--scheduler", help=SCHEDULER_HELP + " (assigning, past --fit-rows)"),
            workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Workers of a local cluster (default: one per core and 3 GB)"),
            partition_rows: int = typer.Option(100_000, "--partition-rows", min=100, help="Messages per partition")):
@@ -393,7 +394,8 @@ def topics(input: Path = typer.Argument(..., help="Mention table or any CSV / Pa
     lang = _check_lang(lang)
     from webcare_research.topics.model import topics_file
     card = topics_file(input, out, text_column=text_column, lang=lang, seed=seed, config=_config(config),
-                       fit_rows=fit_rows, scheduler=_scheduler(scheduler), workers=workers, partition_rows=partition_rows)
+                       scheduler=_scheduler(scheduler), workers=workers, partition_rows=partition_rows,
+                       **({} if fit_rows is None else {"fit_rows": fit_rows}))
     shown = {k: card[k] for k in ("n_docs", "n_topics", "outlier_share", "stability_ari", "coherence_npmi",
                                   "diversity", "fit_seconds") if k in card}
     typer.echo(json.dumps(shown) + f"  -> {out}")

@@ -104,7 +104,8 @@ _VIEW_COLUMNS = ("topic", "topic_label", "created_at", "organisation", "channel"
 
 def topic_views(assignments: pd.DataFrame, threads: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     "Every view the columns allow: over_time, by_organisation, by_channel, by_sentiment, by_language, message_types, service."
-    # only the columns a view reads (not the texts): each view filters its own copy (2.8M rows: 7 s and GBs saved)
+    # only the columns a view reads (not the texts): each view filters its own copy (the topics stage at 2.8M messages:
+    # 63.8 -> 55.1 s, 6.0 -> 5.6 GB)
     assignments = assignments[[c for c in assignments.columns if c in _VIEW_COLUMNS or str(c).startswith("type_")]]
     out: dict[str, pd.DataFrame] = {}
     if "created_at" in assignments and as_utc(assignments["created_at"]).notna().any():
