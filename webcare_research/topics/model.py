@@ -293,7 +293,8 @@ class TopicModel:
         return CentroidClusterer(k, self.min_similarity, default_min_topic_size(n_docs, k), self.sample_size,
                                  self.n_init, seed)
 
-    def _embed_input(self, embedder: Any, texts: Sequence[Any], docs: Sequence[str]) -> list:
+    @staticmethod
+    def _embed_input(embedder: Any, texts: Sequence[Any], docs: Sequence[str]) -> list:
         return list(docs) if getattr(embedder, "uses_clean_text", True) else [
             _DROP_RE.sub(" ", t) if isinstance(t, str) else "" for t in texts]
 
@@ -461,7 +462,6 @@ class TopicAssigner:
         bt = model.bertopic_
         self.preprocessor_, self.embedder_, self.cluster_ = model.preprocessor_, model.embedder_, bt.hdbscan_model
         self.mapping_ = {int(k): int(v) for k, v in bt.topic_mapper_.get_mappings(original_topics=True).items()}
-        self.uses_clean_text_ = getattr(self.embedder_, "uses_clean_text", True)
 
     @staticmethod
     def suits(model: TopicModel) -> bool:
@@ -472,9 +472,8 @@ class TopicAssigner:
     def transform(self, texts: Sequence[Any], langs: Sequence[str] | None = None) -> np.ndarray:
         texts = list(texts)
         docs, _ = self.preprocessor_(texts, langs)
-        inputs = list(docs) if self.uses_clean_text_ else [_DROP_RE.sub(" ", t) if isinstance(t, str) else "" for t in texts]
         with threadpool_limits(limits=1):
-            pred = self.cluster_.predict(self.embedder_.transform(inputs))
+            pred = self.cluster_.predict(self.embedder_.transform(TopicModel._embed_input(self.embedder_, texts, docs)))
         return np.asarray([self.mapping_.get(int(p), -1) for p in pred], dtype=np.int64)
 
 
