@@ -231,7 +231,9 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
         # past FIT_ROWS messages the model is fitted on a sample and every message assigned in partitions (on Dask when
         # the run uses it); a smaller table cannot need that, so it never starts a cluster for topics
         where = compute("topics", table) if pq.ParquetFile(table).metadata.num_rows > FIT_ROWS else {}
-        topics_file(table, out / "topics", seed=cfg.benchmark.seed, config=cfg, **where)
+        card = topics_file(table, out / "topics", seed=cfg.benchmark.seed, config=cfg, **where)
+        if where and card["assigned_on"] == "fit":  # few enough customer messages to fit on all: nothing ran on Dask
+            ran_on["topics"] = "single"
 
     def stage_measures():
         table = measure_dir(data, config=cfg)
