@@ -80,7 +80,7 @@ def test_fast_text_pseudonymisation_equals_reference(texts):
     """The vectorised text step (Arrow kernels, blocks, handles per distinct value) gives exactly the per-text result."""
     import pandas as pd
 
-    from webcare_research.ingest.stage import pseudonymise_texts_fast
+    from webcare_research.ingest.pseudonymise import pseudonymise_texts_fast
     from webcare_research.mentions.privacy import pseudonym, pseudonymise_text
     s = pd.Series(texts, dtype="string")
     known = {"jan": pseudonym("jan", b"k"), "x": pseudonym("x", b"k")}

@@ -190,11 +190,14 @@ def ingest(inputs: List[Path] = typer.Argument(..., help="Export files (twcs CSV
            config: Optional[Path] = typer.Option(None, "--config", help="study.yml"),
            keep_raw_quarantine: bool = typer.Option(False, "--keep-raw-quarantine",
                                                     help="Keep quarantined rows as written (default: handles, ids, "
-                                                         "e-mail and phone numbers redacted)")):
+                                                         "e-mail and phone numbers redacted)"),
+           stream: Optional[bool] = typer.Option(None, "--stream/--no-stream",
+                                                 help="Ingest in bounded memory (conversations in buckets; the same "
+                                                      "files). Default: when the inputs are over 1 GiB")):
     "Read exports into one pseudonymised mention table, a thread table, a quarantine and an ingest summary."
     from webcare_research.ingest.stage import ingest as _ingest
     summary = _ingest(list(inputs), out, fmt=format, config=_config(config),
-                     keep_raw_quarantine=keep_raw_quarantine)
+                     keep_raw_quarantine=keep_raw_quarantine, stream=stream)
     keys = ("input_rows", "ingested", "quarantined", "duplicates")
     store = summary.get("store", {}).get("partitions", {})
     typer.echo(" ".join(f"{k}={summary[k]}" for k in keys if k in summary) + f"  -> {out}"

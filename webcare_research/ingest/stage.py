@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -26,18 +24,21 @@ from ..adapters import conversations, facebook, mapped, reviews, twcs, whatsapp,
 from ..adapters.toolkit import to_utc as _to_utc
 from ..adapters.formats import FORMATS, QUARANTINE_COLUMNS, Format, UnknownFormatError, detect_format, quarantine_frame
 from ..core.outputs import write_json, write_parquet
-from ..core.patterns import EMAIL_CANDIDATE, HANDLE_PIECE, PHONE_CANDIDATE
-from ..mentions.privacy import EMAIL_RE, PHONE_RE, handle_replacer, pseudonyms, redact_text
+from ..mentions.privacy import pseudonyms, redact_text
 from ..mentions.schema import CHANNELS, MENTION_COLUMNS, PRIVATE_CHANNELS, ROLES, coerce_mentions, mention_schema_for
 from ..core.signals import extract_agent
 from ..threads.build import build_threads, org_handles
+from .pseudonymise import _arrow, _bools, _strings, pseudonymise_texts_fast
 from .period import has_period, split_period
 from .store import STORE, write_store
 
 # %% auto #0
-__all__ = ['ADAPTER_MODULES', 'REQUIRED_COLUMNS', 'RELEASE_ROWS', 'MARKER', 'MissingColumnsError', 'load_adapters', 'to_utc',
-           'normalise_batch', 'split_duplicates', 'resolve_roles', 'pseudonymise_texts_fast', 'pseudonymise_rows',
-           'conversation_ids', 'IngestResult', 'ingest_frames', 'validate_in_blocks', 'ingest']
+__all__ = ['ADAPTER_MODULES', 'REQUIRED_COLUMNS', 'RELEASE_ROWS', 'STREAM_BYTES', 'MARKER', 'MissingColumnsError',
+           'load_adapters', 'to_utc', 'normalise_batch', 'split_duplicates', 'resolve_roles', 'keep_handles',
+           'pseudonymise_rows', 'conversation_ids', 'conversation_roots', 'follow_replies', 'IngestResult',
+           'normalised_batches', 'ingest_frames', 'with_agents', 'reply_parents', 'mention_table',
+           'write_back_organisation', 'collect_quarantine', 'validate_in_blocks', 'summary_counts', 'add_counts',
+           'ingest_summary', 'ingest', 'finish_ingest']
 
 # %% ../../notebooks/35_ingest_stage.ipynb #d7977f2e
 # importing an adapter registers its format; this order is the detection order (twcs first: its header is the most specific)
@@ -149,18 +150,6 @@ def split_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd
     return rest[~conflict], quarantine_frame(q.to_dict("records")), rows.source_file[exact].astype("string")
 
 
-def _arrow(s: pd.Series) -> pa.ChunkedArray:
-    "The Arrow strings of a string column (zero-copy when it is Arrow-backed)."
-    a = pa.array(s.astype(pd.StringDtype("pyarrow")).array)
-    return a if isinstance(a, pa.ChunkedArray) else pa.chunked_array([a])
-
-
-def _strings(a, index) -> pd.Series:
-    "An Arrow string array as a `string` column."
-    a = a if isinstance(a, pa.ChunkedArray) else pa.chunked_array([a])
-    return pd.Series(pd.arrays.ArrowStringArray(a.cast(pa.large_string())), index=index)
-
-
 def _map_distinct(s: pd.Series, f) -> pd.Series:
     "`f(value)` for every non-null value of a string column, computed once per distinct value (None gives null)."
     codes, uniq = pd.factorize(s.astype(pd.StringDtype("pyarrow")))
@@ -178,8 +167,9 @@ def _choose(cond: np.ndarray, a: pd.Series, b: pd.Series) -> pd.Series:
     return _strings(pc.if_else(pa.array(cond), _arrow(a), _arrow(b)), a.index)
 
 
-def resolve_roles(rows: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
-    "Fill author_role and organisation: format first, then config identifiers, else customer."
+def resolve_roles(rows: pd.DataFrame, config: StudyConfig, handles: dict[str, str] | None = None) -> pd.DataFrame:
+    """Fill author_role and organisation: format first, then config identifiers, else customer. `handles`: the
+    organisation handles (`org_handles`) of the whole corpus when `rows` is only part of it (streaming ingest)."""
     lookup = config.org_lookup()
     in_config = lambda v: lookup.get(norm_handle(v))
     na = pd.Series(pd.NA, index=rows.index, dtype=pd.StringDtype("pyarrow"))
@@ -200,107 +190,26 @@ def resolve_roles(rows: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
     if "addressed_to" in rows:
         todo = ~is_org & org.isna().to_numpy() & rows.addressed_to.notna().to_numpy()
         if todo.any():
-            handles = org_handles(rows, config)
+            handles = org_handles(rows, config) if handles is None else handles
             found = _map_distinct(rows.addressed_to.where(todo), lambda v: handles.get(norm_handle(v)))
             rows["organisation"] = _choose(todo, found, org)
     return rows
 
 
-_EMAIL_CANDIDATE, _PHONE_CANDIDATE, _HANDLE_PIECE = EMAIL_CANDIDATE, PHONE_CANDIDATE, HANDLE_PIECE  # core.patterns
-_WORD_OR_DOT = r"^[A-Za-z0-9_.]$"
+def keep_handles(rows: pd.DataFrame, config: StudyConfig, handles: dict[str, str] | None = None) -> set[str]:
+    "The handles pseudonymisation leaves readable: organisation handles and organisation authors' ids, normalised."
+    is_org = (rows.author_role == "organisation").to_numpy(dtype=bool, na_value=False)
+    handles = org_handles(rows, config) if handles is None else handles
+    return set(handles) | {norm_handle(a) for a in rows.author_id[is_org].dropna().unique()}
 
 
-def _bools(a) -> np.ndarray:
-    return pc.fill_null(a, False).to_numpy(zero_copy_only=False).astype(bool)
-
-
-def _sub_where(arr: pa.Array, where: np.ndarray, rx: re.Pattern, repl) -> pa.Array:
-    "`rx.sub(repl, text)` for the texts `where` is true: one regex call over them joined by NUL (NUL texts alone)."
-    if not where.any():
-        return arr
-    vals = np.array(arr.filter(pa.array(where)).to_pylist(), dtype=object)
-    nul = np.array(["\x00" in v for v in vals], dtype=bool)
-    # NUL is a non-word character, so boundaries and look-arounds behave as at the ends of a text
-    vals[~nul] = rx.sub(repl, "\x00".join(vals[~nul])).split("\x00")
-    vals[nul] = [rx.sub(repl, v) for v in vals[nul]]
-    return pc.replace_with_mask(arr, pa.array(where), pa.array(vals, type=pa.string()))
-
-
-_WORD_ASCII = pa.array(list("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"), pa.large_string())
-
-
-def _word_char(chars: pa.Array, extra: str = "") -> np.ndarray:
-    "Is each one-character string a regex word character (Unicode, as Python's `\\w`) or one of `extra`?"
-    chars = chars.cast(pa.large_string())
-    out = _bools(pc.is_in(chars, value_set=pa.concat_arrays([_WORD_ASCII, pa.array(list(extra), pa.large_string())])))
-    other = ~_bools(pc.string_is_ascii(chars))
-    if other.any():
-        out[other] = [c.isalnum() for c in chars.filter(pa.array(other)).to_pylist()]
-    return out
-
-
-def _sub_handles(arr: pa.Array, replace) -> pa.Array:
-    "`HANDLE_RE.sub(lambda m: replace(m.group(1)), text)` for texts holding an '@', with Arrow kernels."
-    lists = pc.split_pattern(arr, "@")  # piece k > 0 of a text follows its k-th '@'
-    pieces = pc.list_flatten(lists)
-    counts = pc.list_value_length(lists).to_numpy(zero_copy_only=False)
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-    k = np.arange(len(pieces)) - np.repeat(offsets[:-1], counts)  # position of a piece in its text
-    # look-behind (?<![\w@.]): the character before the '@' ends the previous piece (an empty piece: '@' or start)
-    last = pc.utf8_slice_codeunits(pieces, start=-1)
-    empty = pc.equal(pc.binary_length(last), 0).to_numpy(zero_copy_only=False)
-    blocked = _word_char(last, ".") | (empty & (k > 0))
-    cand = np.flatnonzero((k > 0) & np.r_[False, ~blocked[:-1]])
-    m = pc.extract_regex(pieces.take(pa.array(cand)), _HANDLE_PIECE)
-    ok = _bools(pc.is_valid(m))
-    # \b after the handle: a non-ASCII next character must not be a (Unicode) word character either
-    nxt = m.field("n")
-    odd = ok & ~_bools(pc.string_is_ascii(nxt))
-    if odd.any():
-        ok[odd] = ~_word_char(nxt.filter(pa.array(odd)))
-    if not ok.any():
-        return arr
-    handles = m.field("h").filter(pa.array(ok))
-    hit = np.zeros(len(pieces), bool)
-    hit[cand[ok]] = True
-    # each piece becomes separator + new handle + the rest of the piece, the rest being a zero-copy view
-    hlen = np.zeros(len(pieces), np.int32)
-    hlen[hit] = pc.binary_length(handles).to_numpy(zero_copy_only=False)
-    po = np.frombuffer(pieces.buffers()[1], np.int32)[pieces.offset:pieces.offset + len(pieces) + 1]
-    ro = np.empty(2 * len(pieces) + 1, np.int32)
-    ro[0:-1:2], ro[1:-1:2], ro[-1] = po[:-1], po[:-1] + hlen, po[-1]
-    parts = pa.StringArray.from_buffers(2 * len(pieces), pa.py_buffer(ro), pieces.buffers()[2])
-    rest = parts.take(pa.array(np.arange(1, 2 * len(pieces), 2)))
-    enc = pc.dictionary_encode(handles)  # each distinct handle goes through `replace` once
-    new = pa.array([replace(h) for h in enc.dictionary.to_pylist()], type=pa.string())
-    head = pc.replace_with_mask(pc.if_else(pa.array(k > 0), "@", ""), pa.array(hit), new.take(enc.indices))
-    joined = pc.binary_join_element_wise(head, rest, "")
-    return pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), joined), "")
-
-
-def pseudonymise_texts_fast(texts: pd.Series, key: bytes, keep=(), block: int = 500_000,
-                            known: dict | None = None) -> pd.Series:
-    "Same result as `privacy.pseudonymise_text`, many times faster on millions of texts (see below)."
-    replace = handle_replacer(key, keep, known)
-    chunked = _arrow(texts)  # zero-copy for Arrow-backed strings
-    out = []
-    for i in range(0, len(chunked), block):
-        arr = chunked.slice(i, block).combine_chunks().cast(pa.string())
-        arr = _sub_where(arr, _bools(pc.match_substring_regex(arr, _EMAIL_CANDIDATE)), EMAIL_RE, "[email]")
-        at = _bools(pc.match_substring(arr, "@"))
-        if at.any():
-            arr = pc.replace_with_mask(arr, pa.array(at), _sub_handles(arr.filter(pa.array(at)), replace))
-        arr = _sub_where(arr, _bools(pc.match_substring_regex(arr, _PHONE_CANDIDATE)), PHONE_RE, "[phone]")
-        out.append(arr)
-    return _strings(pa.chunked_array(out, type=pa.string()), texts.index).astype("string")
-
-
-def pseudonymise_rows(rows: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
-    "Pseudonymise non-organisation author ids and private handles in texts; organisation handles stay readable."
+def pseudonymise_rows(rows: pd.DataFrame, config: StudyConfig, keep: set[str] | None = None) -> pd.DataFrame:
+    """Pseudonymise non-organisation author ids and private handles in texts; organisation handles stay readable.
+    `keep`: the readable handles of the whole corpus (`keep_handles`) when `rows` is only part of it."""
     if not config.pseudonymise:
         return rows.drop(columns=[c for c in _DROP if c in rows])
     is_org = (rows.author_role == "organisation").to_numpy(dtype=bool, na_value=False)
-    keep = set(org_handles(rows, config)) | {norm_handle(a) for a in rows.author_id[is_org].unique()}
+    keep = keep_handles(rows, config) if keep is None else keep
     key = config.key  # a property that reads the environment: fetch it once
     codes, uniq = pd.factorize(rows.author_id.astype(pd.StringDtype("pyarrow")).where(~is_org))
     uniq = uniq.tolist()
@@ -314,12 +223,31 @@ def pseudonymise_rows(rows: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
 
 def conversation_ids(ids: pd.Series, parents: pd.Series, given: pd.Series | None = None) -> tuple[pd.Series, int, int]:
     "(conversation id per message, replies to unknown messages, cycles cut): follow in_reply_to_id to the root."
-    n = len(ids)
-    ar = np.arange(n)
+    root, unknown, cut, cycles, ida, para = conversation_roots(ids, parents)
+    take = pa.array(root)
+    conv = _strings(pc.if_else(pa.array(unknown[root] & ~cut[root]), para.take(take), ida.take(take)), ids.index)
+    if given is not None:
+        conv = _choose(~_blank(given).to_numpy(), given.astype("string"), conv)
+    return conv, int(unknown.sum()), cycles
+
+
+def conversation_roots(ids: pd.Series, parents: pd.Series) -> tuple:
+    """(root position per message, replies to unknown messages (mask), cycle cuts (mask), cycles cut, ids, parents as
+    Arrow): the reply graph's roots, by pointer jumping; a reply cycle is cut at its smallest position."""
     ida, para = _arrow(ids), _arrow(parents)
     ppos = pc.fill_null(pc.index_in(para, value_set=ida.combine_chunks()), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    unknown = _bools(pc.is_valid(para))
+    root, unknown, cut, cycles = follow_replies(ppos, unknown)
+    return root, unknown, cut, cycles, ida, para
+
+
+def follow_replies(ppos: np.ndarray, has_parent: np.ndarray) -> tuple:
+    """(root, replies to unknown messages, cycle cuts, cycles cut) from each message's parent position (-1: none or not
+    found; changed in place) and whether it names a parent at all. A message replying to itself replies to nothing known."""
+    n = len(ppos)
+    ar = np.arange(n)
     ppos[ppos == ar] = -1
-    unknown = _bools(pc.is_valid(para)) & (ppos < 0)
+    unknown = has_parent & (ppos < 0)
     cut = np.zeros(n, bool)
     cycles = 0
     while True:
@@ -344,11 +272,7 @@ def conversation_ids(ids: pd.Series, parents: pd.Series, given: pd.Series | None
                 ppos[j], cut[j] = -1, True
                 cycles += 1
             seen.update(path)
-    take = pa.array(root)
-    conv = _strings(pc.if_else(pa.array(unknown[root] & ~cut[root]), para.take(take), ida.take(take)), ids.index)
-    if given is not None:
-        conv = _choose(~_blank(given).to_numpy(), given.astype("string"), conv)
-    return conv, int(unknown.sum()), cycles
+    return root, unknown, cut, cycles
 
 # %% ../../notebooks/35_ingest_stage.ipynb #f32e3eec
 @dataclass
@@ -362,6 +286,16 @@ class IngestResult:
 
 def _read_all(inputs, fmt, study_cfg, progress, mappings=None):
     parts, qparts, files = [], [], {}
+    for rows, qs in normalised_batches(inputs, fmt, study_cfg, progress, mappings, files):
+        parts.append(rows)
+        qparts += qs
+    return parts, qparts, files
+
+
+def normalised_batches(inputs, fmt, study_cfg, progress, mappings=None, files: dict | None = None):
+    """(rows, [quarantine, ...]) per batch of every input file, normalised (`normalise_batch`); `files` collects each
+    file's format, input rows and encoding."""
+    files = {} if files is None else files
     bar = tqdm(desc="ingest", unit=" msgs", disable=not progress, leave=False)  # one bar, however many files
     for k, path in enumerate(inputs, 1):
         path = Path(path)
@@ -388,11 +322,9 @@ def _read_all(inputs, fmt, study_cfg, progress, mappings=None):
             first_row += len(b.rows)
             bq = b.quarantine.copy() if b.quarantine is not None else quarantine_frame()
             bq["source_file"] = bq["source_file"].astype("string").fillna(str(path)) if len(bq) else bq["source_file"]
-            parts.append(rows)
-            qparts += [bq, q]
             bar.update(int(b.input_rows))
+            yield rows, [bq, q]
     bar.close()
-    return parts, qparts, files
 
 
 def ingest_frames(inputs: Iterable[str | Path], fmt: str | None = None, config: StudyConfig | None = None,
@@ -421,17 +353,8 @@ def _ingest(inputs, fmt, cfg, progress, keep_raw_quarantine: bool = False, mappi
     big = len(rows) >= RELEASE_ROWS  # handing memory back costs ~50 ms a time: only worth it for large corpora
     _release(big)
     rows, qdup, dup_files = split_duplicates(rows)
-    quarantine = pd.concat([quarantine_frame(q.to_dict("records")) if not len(q) else q.astype({"source_row": "Int64"})
-                            for q in [*qparts, qdup]], ignore_index=True)[QUARANTINE_COLUMNS]
-    quarantine = quarantine_frame(quarantine.to_dict("records")) if len(quarantine) else quarantine_frame()
-    rows = resolve_roles(rows, cfg)
-    org = (rows.author_role == "organisation").to_numpy()
-    if org.any():
-        agent = rows["agent"].astype("string") if "agent" in rows else pd.Series(pd.NA, index=rows.index, dtype="string")
-        todo = org & agent.isna().to_numpy()
-        if todo.any():
-            agent[todo] = extract_agent(rows.text[todo]).to_numpy()
-        rows["agent"] = agent
+    quarantine = collect_quarantine([*qparts, qdup])
+    rows = with_agents(resolve_roles(rows, cfg))
     if len(quarantine) and cfg.pseudonymise and not keep_raw_quarantine:  # the quarantine is data too: no raw persons
         private = rows.loc[rows.author_role != "organisation", "author_id"].dropna().astype(str).unique().tolist()
         keep = set(org_handles(rows, cfg)) | {norm_handle(a) for a in rows.loc[rows.author_role == "organisation",
@@ -439,24 +362,59 @@ def _ingest(inputs, fmt, cfg, progress, keep_raw_quarantine: bool = False, mappi
         quarantine["raw"] = redact_text(quarantine["raw"].astype(object), cfg.key, keep, private).astype(object)
     rows = pseudonymise_rows(rows, cfg)
     _release(big)
-    parents = _arrow(rows["in_reply_to_id"]) if "in_reply_to_id" in rows else pa.nulls(len(rows), pa.large_string())
-    parents = pc.utf8_trim_whitespace(parents)
-    rows["in_reply_to_id"] = _strings(pc.if_else(pc.equal(parents, ""), pa.scalar(None, parents.type), parents), rows.index)
+    rows["in_reply_to_id"] = reply_parents(rows)
     conv, unknown, cycles = conversation_ids(rows.message_id, rows.in_reply_to_id, rows.get("conversation_id"))
     rows["conversation_id"] = conv
-    rows = rows[[c for c in MENTION_COLUMNS if c in rows] + [c for c in rows.columns if c not in MENTION_COLUMNS and not str(c).startswith("_")]]
-    mentions = _one_chunk(coerce_mentions(rows.reset_index(drop=True)))
+    mentions = mention_table(rows)
     del rows
     _release(big)
     threads = build_threads(mentions, cfg)
     _release(big)
+    write_back_organisation(mentions, threads)
+    validate_in_blocks(mentions)
+    conversations = pc.count_distinct(_arrow(mentions.conversation_id)).as_py()
+    summary = ingest_summary(summary_counts(mentions, threads), quarantine, dup_files, files, unknown, cycles, conversations)
+    return IngestResult(mentions, quarantine, summary, threads)
+
+
+def with_agents(rows: pd.DataFrame) -> pd.DataFrame:
+    "`agent` filled from the signature of organisation replies that do not name one."
+    org = (rows.author_role == "organisation").to_numpy()
+    if org.any():
+        agent = rows["agent"].astype("string") if "agent" in rows else pd.Series(pd.NA, index=rows.index, dtype="string")
+        todo = org & agent.isna().to_numpy()
+        if todo.any():
+            agent[todo] = extract_agent(rows.text[todo]).to_numpy()
+        rows["agent"] = agent
+    return rows
+
+
+def reply_parents(rows: pd.DataFrame) -> pd.Series:
+    "`in_reply_to_id` trimmed, blank as null (all null when the column is absent)."
+    parents = _arrow(rows["in_reply_to_id"]) if "in_reply_to_id" in rows else pa.nulls(len(rows), pa.large_string())
+    parents = pc.utf8_trim_whitespace(parents)
+    return _strings(pc.if_else(pc.equal(parents, ""), pa.scalar(None, parents.type), parents), rows.index)
+
+
+def mention_table(rows: pd.DataFrame) -> pd.DataFrame:
+    "The mention table of finished rows: schema columns first, then the rest (not `_`-prefixed helpers), coerced."
+    rows = rows[[c for c in MENTION_COLUMNS if c in rows] + [c for c in rows.columns if c not in MENTION_COLUMNS and not str(c).startswith("_")]]
+    return _one_chunk(coerce_mentions(rows.reset_index(drop=True)))
+
+
+def write_back_organisation(mentions: pd.DataFrame, threads: pd.DataFrame) -> None:
+    "The thread table's organisation decision written into the customer rows of `mentions` (in place)."
     cust = (mentions.author_role == "customer").to_numpy()
-    # the thread table's rows are the customer rows in order: its organisation decision is written back by position
+    # the thread table's rows are the customer rows in order: written back by position
     back = _arrow(threads.organisation).take(pa.array(np.cumsum(cust) - 1, mask=~cust))
     mentions["organisation"] = _choose(cust, _strings(back, mentions.index), mentions.organisation)
-    validate_in_blocks(mentions)
-    summary = _summary(mentions, quarantine, dup_files, files, unknown, cycles, threads)
-    return IngestResult(mentions, quarantine, summary, threads)
+
+
+def collect_quarantine(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    "One quarantine table of the batches' and the duplicates' quarantine records, in order."
+    quarantine = pd.concat([quarantine_frame(q.to_dict("records")) if not len(q) else q.astype({"source_row": "Int64"})
+                            for q in parts], ignore_index=True)[QUARANTINE_COLUMNS]
+    return quarantine_frame(quarantine.to_dict("records")) if len(quarantine) else quarantine_frame()
 
 
 def validate_in_blocks(mentions: pd.DataFrame, block: int | None = None) -> None:
@@ -501,44 +459,77 @@ def _python_strings(df: pd.DataFrame) -> pd.DataFrame:
     return df.astype({c: py for c, t in df.dtypes.items() if isinstance(t, pd.StringDtype) and t.storage != "python"})
 
 
-def _summary(mentions, quarantine, dup_files, files, unknown, cycles, threads) -> dict:
-    ing = mentions.source_file.value_counts()
+def summary_counts(mentions: pd.DataFrame, threads: pd.DataFrame) -> dict:
+    "The counts of the summary that add up over parts of a corpus (`add_counts`): per file, role, organisation, time."
+    bad = pc.fill_null(pc.count_substring(pa.array(mentions.text.astype("string").array), "\ufffd"), 0).to_numpy(zero_copy_only=False)
+    files = mentions.source_file.astype(object).to_numpy()
+    return {"ingested": mentions.source_file.value_counts().to_dict(),
+            "replacement_characters": pd.Series(bad, dtype="int64").groupby(files).sum().to_dict() if len(files) else {},
+            "roles": mentions.author_role.value_counts().to_dict(),
+            "organisations": set(mentions.organisation.dropna().unique()), "messages": len(mentions),
+            "inbound": len(threads),
+            "first": mentions.created_at.min() if len(mentions) else None,
+            "last": mentions.created_at.max() if len(mentions) else None}
+
+
+def add_counts(a: dict | None, b: dict) -> dict:
+    "Two `summary_counts` of disjoint parts as one."
+    if a is None:
+        return b
+    add = lambda x, y: {k: x.get(k, 0) + y.get(k, 0) for k in {**x, **y}}
+    pick = lambda f, x, y: y if x is None else x if y is None else f(x, y)
+    return {"ingested": add(a["ingested"], b["ingested"]),
+            "replacement_characters": add(a["replacement_characters"], b["replacement_characters"]),
+            "roles": add(a["roles"], b["roles"]), "organisations": a["organisations"] | b["organisations"],
+            "messages": a["messages"] + b["messages"], "inbound": a["inbound"] + b["inbound"],
+            "first": pick(min, a["first"], b["first"]), "last": pick(max, a["last"], b["last"])}
+
+
+def ingest_summary(counts, quarantine, dup_files, files, unknown, cycles, conversations) -> dict:
+    "The ingest summary (`ingest_summary.json`) from the counts, the quarantine, the duplicates and the files read."
+    ing = counts["ingested"]
     qn = quarantine.source_file.value_counts()
     dn = dup_files.value_counts()
     per_file = {}
-    bad_chars = pc.fill_null(pc.count_substring(pa.array(mentions.text.astype("string").array), "\ufffd"), 0).to_numpy(zero_copy_only=False)
     for f, info in files.items():
-        sel = mentions.source_file == f
         d = {"format": info["format"], "input_rows": info["input_rows"], "ingested": int(ing.get(f, 0)),
              "quarantined": int(qn.get(f, 0)), "duplicates": int(dn.get(f, 0)),
              "encoding": info["encoding"] or "utf-8", "replaced_bytes": info["replaced_bytes"],
-             "replacement_characters": int(bad_chars[sel.to_numpy()].sum())}
+             "replacement_characters": int(counts["replacement_characters"].get(f, 0))}
         d["counts_add_up"] = d["input_rows"] == d["ingested"] + d["quarantined"] + d["duplicates"]
         per_file[f] = d
-    s = {"input_rows": sum(d["input_rows"] for d in per_file.values()), "ingested": len(mentions),
+    s = {"input_rows": sum(d["input_rows"] for d in per_file.values()), "ingested": counts["messages"],
          "quarantined": len(quarantine), "duplicates": len(dup_files), "replies_to_unknown": unknown,
          "reply_cycles_cut": cycles}
     s["counts_add_up"] = s["input_rows"] == s["ingested"] + s["quarantined"] + s["duplicates"]
     s["quarantine_reasons"] = {str(k): int(v) for k, v in quarantine.reason.value_counts().items()}
     s["formats"] = {str(k): int(v) for k, v in pd.Series([d["format"] for d in per_file.values()]).value_counts().items()}
     s["files"] = per_file
-    s["roles"] = {str(k): int(v) for k, v in mentions.author_role.value_counts().items()}
-    s["organisations"] = sorted(str(o) for o in mentions.organisation.dropna().unique())[:200]
-    s["conversations"] = pc.count_distinct(_arrow(mentions.conversation_id)).as_py()
-    s["inbound_messages"] = len(threads)
-    if len(mentions):
-        s["period"] = [mentions.created_at.min().isoformat(), mentions.created_at.max().isoformat()]
+    s["roles"] = {str(k): int(v) for k, v in sorted(counts["roles"].items(), key=lambda kv: (-kv[1], str(kv[0])))}
+    s["organisations"] = sorted(str(o) for o in counts["organisations"])[:200]
+    s["conversations"] = conversations
+    s["inbound_messages"] = counts["inbound"]
+    if counts["messages"]:
+        s["period"] = [counts["first"].isoformat(), counts["last"].isoformat()]
     return s
 
 
+STREAM_BYTES = 1 << 30  # inputs larger than this (1 GiB, ~6M twcs rows) are ingested in bounded memory (`ingest.stream`)
 MARKER = "ingest_summary.json"  # written last: a folder without it was interrupted (readers refuse it)
 
 
 def ingest(inputs: list[str | Path], out_dir: str | Path, fmt: str | None = None, config: StudyConfig | None = None,
-           progress: bool = True, keep_raw_quarantine: bool = False, mappings: dict[str, object] | None = None) -> dict:
+           progress: bool = True, keep_raw_quarantine: bool = False, mappings: dict[str, object] | None = None,
+           stream: bool | None = None) -> dict:
     """Ingest files and write mentions.parquet, threads.parquet, quarantine.parquet and ingest_summary.json to `out_dir`:
     each file atomically, the summary (the completion marker) last; quarantined raw rows redacted unless asked. With a
-    `period:` in the config the tables hold the study period and `comparison/` the comparison period (`ingest.period`)."""
+    `period:` in the config the tables hold the study period and `comparison/` the comparison period (`ingest.period`).
+    `stream`: in bounded memory (`ingest.stream`, the same files); None: when the inputs are over `STREAM_BYTES`."""
+    inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
+    if stream or (stream is None and sum(Path(p).stat().st_size for p in inputs if Path(p).is_file()) > STREAM_BYTES):
+        from webcare_research.ingest.stream import ingest_stream  # lazy: the streaming path builds on this module
+        return ingest_stream(inputs, out_dir, fmt=fmt, config=config, progress=progress,
+                             keep_raw_quarantine=keep_raw_quarantine, mappings=mappings)
     res = ingest_frames(inputs, fmt=fmt, config=config, progress=progress, arrow_strings=True,
                         keep_raw_quarantine=keep_raw_quarantine, mappings=mappings)
     out = Path(out_dir)
@@ -561,10 +552,15 @@ def ingest(inputs: list[str | Path], out_dir: str | Path, fmt: str | None = None
         for name, table in (("mentions", mentions), ("threads", threads)):  # the same rows by organisation and month
             store[which, name] = write_store(table, folder, name, cfg.tz)
     write_parquet(res.quarantine, out / "quarantine.parquet")
-    res.summary["store"] = {"folder": STORE, "partition_by": ["organisation", "local month"], "month_timezone": cfg.tz,
-                            "partitions": {name: len(idx["partitions"]) for (which, name), idx in store.items()
-                                           if which == "study"}}
-    # the run's decisions beside its counts: config hash, salt source (never the salt) and every default that was used
-    write_json(out / MARKER, {**res.summary, "provenance": cfg.provenance(),
+    return finish_ingest(out, res.summary, store, cfg, keep_raw_quarantine)
+
+
+def finish_ingest(out: Path, summary: dict, store: dict, cfg: StudyConfig, keep_raw_quarantine: bool) -> dict:
+    "Write the completion marker: the summary, the store's layout and the run's decisions beside its counts."
+    summary["store"] = {"folder": STORE, "partition_by": ["organisation", "local month"], "month_timezone": cfg.tz,
+                        "partitions": {name: len(idx["partitions"]) for (which, name), idx in store.items()
+                                       if which == "study"}}
+    # config hash, salt source (never the salt) and every default that was used
+    write_json(out / MARKER, {**summary, "provenance": cfg.provenance(),
                               "quarantine_raw": "kept as written" if keep_raw_quarantine else "redacted"})
-    return res.summary
+    return summary

@@ -24,7 +24,8 @@ from ..core.errors import InputError
 from ..core.outputs import write_json
 
 # %% auto #0
-__all__ = ['STORE', 'INDEX', 'NO_ORG', 'org_key', 'local_months', 'write_store', 'store_index', 'store_files', 'read_store']
+__all__ = ['STORE', 'INDEX', 'NO_ORG', 'org_key', 'local_months', 'write_store', 'write_store_tables', 'store_index',
+           'store_files', 'read_store']
 
 # %% ../../notebooks/37_ingest_store.ipynb #3de31b64
 STORE = "store"  # the store's folder inside an ingest folder
@@ -51,40 +52,59 @@ def local_months(ts: pd.Series, tz: str = "Europe/Amsterdam") -> tuple[np.ndarra
 def write_store(df: pd.DataFrame, folder: str | Path, table: str, tz: str = "Europe/Amsterdam",
                 time_column: str = "created_at") -> dict:
     "Write `df` as `folder/store/<table>/org=<key>/month=<YYYY-MM>/part-N.parquet` (+ `_index.json`); returns the index."
+    data = pa.Table.from_pandas(df, preserve_index=False)
+    return write_store_tables([data], data.schema, folder, table, tz, time_column)
+
+
+def write_store_tables(tables: Iterable[pa.Table], schema: pa.Schema, folder: str | Path, table: str,
+                       tz: str = "Europe/Amsterdam", time_column: str = "created_at") -> dict:
+    """`write_store` for a table that comes in consecutive pieces (all of `schema`), e.g. from a streaming ingest:
+    the pieces are partitioned as they arrive, never held together; `row` counts on across them."""
     import pyarrow.dataset as ds
     root = Path(folder) / STORE / table
     tmp = root.with_name(f".{table}.writing")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    codes, names = pd.factorize(df["organisation"])  # nulls: code -1
-    names = [str(n) for n in names]
-    keys = [org_key(n) for n in names] + [NO_ORG]
-    ocode = np.where(codes < 0, len(names), codes)
-    mcode, months = local_months(df[time_column], tz)
-    counts = np.bincount(ocode * len(months) + mcode, minlength=len(keys) * len(months))
-    by_key = dict(zip(keys, [*names, None]))
-    parts = sorted(({"org": keys[p // len(months)], "organisation": by_key[keys[p // len(months)]],
-                     "month": months[p % len(months)], "rows": int(counts[p])} for p in np.flatnonzero(counts)),
-                   key=lambda p: (p["org"], p["month"]))
-    data = pa.Table.from_pandas(df.assign(row=np.arange(len(df), dtype="int64")), preserve_index=False)
-    if len(df):  # Arrow's dataset writer groups and writes the partitions in C++ threads, rows kept in order
-        keyed = data.append_column("org", pa.array(keys).take(pa.array(ocode))) \
-                    .append_column("month", pa.array(months).take(pa.array(mcode)))
-        ds.write_dataset(keyed, tmp, format="parquet", basename_template="part-{i}.parquet", preserve_order=True,
-                         partitioning=ds.partitioning(pa.schema([("org", pa.string()), ("month", pa.string())]),
-                                                      flavor="hive"),
-                         max_open_files=4096, existing_data_behavior="overwrite_or_ignore")
-        del keyed
-    else:  # an empty table still gets one (empty) file: its schema is what readers and DuckDB need
+    counts: dict[tuple[str, str], int] = {}
+    names: dict[str, str | None] = {NO_ORG: None}
+    keyed_schema = schema.append(pa.field("row", pa.int64())).append(pa.field("org", pa.string())) \
+                         .append(pa.field("month", pa.string()))
+    done = [0]
+
+    def keyed():
+        for t in tables:
+            if not t.num_rows:
+                continue
+            codes, uniq = pd.factorize(t.column("organisation").to_pandas())  # nulls: code -1
+            keys = [org_key(n) for n in uniq] + [NO_ORG]
+            names.update(zip(keys, [str(n) for n in uniq]))
+            ocode = np.where(codes < 0, len(uniq), codes)
+            mcode, months = local_months(t.column(time_column).to_pandas(), tz)
+            pair = ocode * len(months) + mcode
+            for p, n in zip(*np.unique(pair, return_counts=True)):
+                k = (keys[p // len(months)], months[p % len(months)])
+                counts[k] = counts.get(k, 0) + int(n)
+            rows = pa.array(np.arange(done[0], done[0] + t.num_rows, dtype="int64"))
+            done[0] += t.num_rows
+            t = t.append_column("row", rows).append_column("org", pa.array(keys).take(pa.array(ocode))) \
+                 .append_column("month", pa.array(months).take(pa.array(mcode)))
+            yield from t.cast(keyed_schema).to_batches()
+
+    # Arrow's dataset writer groups and writes the partitions in C++ threads, rows kept in order
+    ds.write_dataset(keyed(), tmp, schema=keyed_schema, format="parquet", basename_template="part-{i}.parquet",
+                     preserve_order=True, max_open_files=4096, existing_data_behavior="overwrite_or_ignore",
+                     partitioning=ds.partitioning(pa.schema([("org", pa.string()), ("month", pa.string())]), flavor="hive"))
+    parts = [{"org": o, "organisation": names[o], "month": m, "rows": n} for (o, m), n in sorted(counts.items())]
+    if not parts:  # an empty table still gets one (empty) file: its schema is what readers and DuckDB need
         parts = [{"org": NO_ORG, "organisation": None, "month": "unknown", "rows": 0}]
-        (tmp / f"org={NO_ORG}/month=unknown").mkdir(parents=True)
-        pq.write_table(data, tmp / f"org={NO_ORG}/month=unknown/part-0.parquet")
+        (tmp / f"org={NO_ORG}/month=unknown").mkdir(parents=True, exist_ok=True)
+        pq.write_table(schema.append(pa.field("row", pa.int64())).empty_table(), tmp / f"org={NO_ORG}/month=unknown/part-0.parquet")
     for p in parts:  # normally one file per partition; more when the writer had to close and reopen one
         folder_ = tmp / f"org={p['org']}" / f"month={p['month']}"
         p["files"] = sorted((f.relative_to(tmp).as_posix() for f in folder_.glob("*.parquet")),
                             key=lambda f: int(f.rsplit("-", 1)[1].split(".")[0]))
-    index = {"table": table, "rows": len(df), "partition_by": ["org", "month"], "month_timezone": tz,
-             "columns": [c for c in df.columns], "partitions": parts}
+    index = {"table": table, "rows": done[0], "partition_by": ["org", "month"], "month_timezone": tz,
+             "columns": [c for c in schema.names], "partitions": parts}
     write_json(tmp / INDEX, index)
     old = root.with_name(f".{table}.old")
     shutil.rmtree(old, ignore_errors=True)

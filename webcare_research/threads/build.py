@@ -117,8 +117,10 @@ def _fill(values: pd.Series, todo: np.ndarray, into: pd.Series) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(filled), index=into.index).astype("string")
 
 
-def build_threads(mentions: pd.DataFrame, config: StudyConfig | None = None, reply_rule: str = "direct") -> pd.DataFrame:
-    "One row per inbound customer message with THREAD_COLUMNS (see the schema notebook)."
+def build_threads(mentions: pd.DataFrame, config: StudyConfig | None = None, reply_rule: str = "direct",
+                  handles: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per inbound customer message with THREAD_COLUMNS (see the schema notebook). `handles`: the whole
+    corpus's organisation handles (`org_handles`) when `mentions` holds only some of its conversations."""
     if reply_rule not in REPLY_RULES:
         raise ValueError(f"reply_rule must be one of {REPLY_RULES}, got {reply_rule!r}")
     cfg = config or StudyConfig()
@@ -138,7 +140,7 @@ def build_threads(mentions: pd.DataFrame, config: StudyConfig | None = None, rep
     via = np.where(orgname.notna().to_numpy(), "reply", None).astype(object)
     todo = orgname.isna().to_numpy()
     if todo.any():
-        orgname = _fill(mentioned_organisation(text(in_pos[todo]), org_handles(m, cfg)), todo, orgname)
+        orgname = _fill(mentioned_organisation(text(in_pos[todo]), org_handles(m, cfg) if handles is None else handles), todo, orgname)
         via[todo & orgname.notna().to_numpy()] = "mention"
     todo = orgname.isna().to_numpy()
     if todo.any() and "organisation" in inbound:
