@@ -133,3 +133,13 @@ def test_killed_streaming_ingest_then_rerun_equals_uninterrupted(tmp_path, fixtu
     assert _cli("ingest", src, "--out", tmp_path / "p", "--config", study, "--stream").returncode == 0
     assert not (tmp_path / "p" / SPILL).exists()
     assert _files(tmp_path / "p") == _files(tmp_path / "whole")  # byte for byte
+
+
+def test_run_says_when_its_ingest_streamed(tmp_path, monkeypatch):
+    from webcare_research.run.study import run_study
+    write_demo(tmp_path / "s", n_messages=800, seed=5)
+    monkeypatch.setattr(stage, "STREAM_BYTES", 0)  # every input "large": the run's ingest streams
+    m = run_study(tmp_path / "s" / "study.yml", only="ingest", progress=False, say=lambda *_: None)
+    assert m["compute"]["ran_on"]["ingest"].startswith("streamed (")
+    [summary] = list(tmp_path.rglob("ingest_summary.json"))
+    assert json.loads(summary.read_text())["streamed"]["buckets"] >= 1

@@ -209,8 +209,10 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
 
     def stage_ingest():
         fmt = {str(f["path"]): f["format"] for f in inputs if f["format"]} or None
-        ingest([f["path"] for f in inputs], data, fmt=fmt, config=cfg, progress=progress,
-               mappings={str(f["path"]): f["mapping"] for f in inputs if f["mapping"] is not None} or None)
+        s = ingest([f["path"] for f in inputs], data, fmt=fmt, config=cfg, progress=progress,
+                   mappings={str(f["path"]): f["mapping"] for f in inputs if f["mapping"] is not None} or None)
+        if s.get("streamed"):  # inputs over STREAM_BYTES: read in bounded memory (the same files)
+            ran_on["ingest"] = f"streamed ({s['streamed']['buckets']} buckets)"
 
     def stage_enrich():
         enrich_file(data / "mentions.parquet", data / "enriched.parquet", config=cfg, progress=progress, collect=False,
