@@ -14,10 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from webcare_research.ingest import stage
-from webcare_research.ingest.stage import ingest
+from webcare_research.ingest import stream
 from webcare_research.ingest.store import read_store, store_index
-from webcare_research.ingest.stream import SPILL, ingest_stream
+from webcare_research.ingest.stream import SPILL, ingest, ingest_stream
 from webcare_research.demo.generate import write_demo
 from webcare_research.run.study import study_inputs
 from webcare_research.study.config import StudyConfig, load_config
@@ -105,7 +104,7 @@ def test_ibm_conversations(tmp_path, shared_data):
 def test_ingest_streams_inputs_over_stream_bytes(tmp_path, fixtures, monkeypatch):
     src = fixtures / "ingest" / "overlap.csv"
     assert "streamed" not in ingest([src], tmp_path / "small", progress=False)
-    monkeypatch.setattr(stage, "STREAM_BYTES", src.stat().st_size - 1)
+    monkeypatch.setattr(stream, "STREAM_BYTES", src.stat().st_size - 1)
     s = ingest([src], tmp_path / "large", progress=False)
     assert s["streamed"]["buckets"] == 1
     assert json.loads((tmp_path / "large" / "ingest_summary.json").read_text())["streamed"] == s["streamed"]
@@ -138,7 +137,7 @@ def test_killed_streaming_ingest_then_rerun_equals_uninterrupted(tmp_path, fixtu
 def test_run_says_when_its_ingest_streamed(tmp_path, monkeypatch):
     from webcare_research.run.study import run_study
     write_demo(tmp_path / "s", n_messages=800, seed=5)
-    monkeypatch.setattr(stage, "STREAM_BYTES", 0)  # every input "large": the run's ingest streams
+    monkeypatch.setattr(stream, "STREAM_BYTES", 0)  # every input "large": the run's ingest streams
     m = run_study(tmp_path / "s" / "study.yml", only="ingest", progress=False, say=lambda *_: None)
     assert m["compute"]["ran_on"]["ingest"].startswith("streamed (")
     [summary] = list(tmp_path.rglob("ingest_summary.json"))

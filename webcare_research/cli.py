@@ -195,7 +195,7 @@ def ingest(inputs: List[Path] = typer.Argument(..., help="Export files (twcs CSV
                                                  help="Ingest in bounded memory (conversations in buckets; the same "
                                                       "files). Default: when the inputs are over 1 GiB")):
     "Read exports into one pseudonymised mention table, a thread table, a quarantine and an ingest summary."
-    from webcare_research.ingest.stage import ingest as _ingest
+    from webcare_research.ingest.stream import ingest as _ingest
     summary = _ingest(list(inputs), out, fmt=format, config=_config(config),
                      keep_raw_quarantine=keep_raw_quarantine, stream=stream)
     keys = ("input_rows", "ingested", "quarantined", "duplicates")

@@ -33,12 +33,12 @@ from .period import has_period, split_period
 from .store import STORE, write_store
 
 # %% auto #0
-__all__ = ['ADAPTER_MODULES', 'REQUIRED_COLUMNS', 'RELEASE_ROWS', 'STREAM_BYTES', 'MARKER', 'MissingColumnsError',
-           'load_adapters', 'to_utc', 'normalise_batch', 'split_duplicates', 'resolve_roles', 'keep_handles',
-           'pseudonymise_rows', 'conversation_ids', 'conversation_roots', 'follow_replies', 'IngestResult',
-           'normalised_batches', 'ingest_frames', 'with_agents', 'reply_parents', 'mention_table',
-           'write_back_organisation', 'collect_quarantine', 'validate_in_blocks', 'summary_counts', 'add_counts',
-           'ingest_summary', 'ingest', 'finish_ingest']
+__all__ = ['ADAPTER_MODULES', 'REQUIRED_COLUMNS', 'RELEASE_ROWS', 'MARKER', 'MissingColumnsError', 'load_adapters', 'to_utc',
+           'normalise_batch', 'split_duplicates', 'resolve_roles', 'keep_handles', 'pseudonymise_rows',
+           'conversation_ids', 'conversation_roots', 'follow_replies', 'IngestResult', 'normalised_batches',
+           'ingest_frames', 'with_agents', 'reply_parents', 'mention_table', 'write_back_organisation',
+           'collect_quarantine', 'validate_in_blocks', 'summary_counts', 'add_counts', 'ingest_summary', 'ingest',
+           'finish_ingest']
 
 # %% ../../notebooks/35_ingest_stage.ipynb #d7977f2e
 # importing an adapter registers its format; this order is the detection order (twcs first: its header is the most specific)
@@ -514,22 +514,15 @@ def ingest_summary(counts, quarantine, dup_files, files, unknown, cycles, conver
     return s
 
 
-STREAM_BYTES = 1 << 30  # inputs larger than this (1 GiB, ~6M twcs rows) are ingested in bounded memory (`ingest.stream`)
 MARKER = "ingest_summary.json"  # written last: a folder without it was interrupted (readers refuse it)
 
 
 def ingest(inputs: list[str | Path], out_dir: str | Path, fmt: str | None = None, config: StudyConfig | None = None,
-           progress: bool = True, keep_raw_quarantine: bool = False, mappings: dict[str, object] | None = None,
-           stream: bool | None = None) -> dict:
+           progress: bool = True, keep_raw_quarantine: bool = False, mappings: dict[str, object] | None = None) -> dict:
     """Ingest files and write mentions.parquet, threads.parquet, quarantine.parquet and ingest_summary.json to `out_dir`:
     each file atomically, the summary (the completion marker) last; quarantined raw rows redacted unless asked. With a
     `period:` in the config the tables hold the study period and `comparison/` the comparison period (`ingest.period`).
-    `stream`: in bounded memory (`ingest.stream`, the same files); None: when the inputs are over `STREAM_BYTES`."""
-    inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
-    if stream or (stream is None and sum(Path(p).stat().st_size for p in inputs if Path(p).is_file()) > STREAM_BYTES):
-        from webcare_research.ingest.stream import ingest_stream  # lazy: the streaming path builds on this module
-        return ingest_stream(inputs, out_dir, fmt=fmt, config=config, progress=progress,
-                             keep_raw_quarantine=keep_raw_quarantine, mappings=mappings)
+    In memory: `ingest.stream.ingest` chooses between this and the bounded-memory path by the inputs' size."""
     res = ingest_frames(inputs, fmt=fmt, config=config, progress=progress, arrow_strings=True,
                         keep_raw_quarantine=keep_raw_quarantine, mappings=mappings)
     out = Path(out_dir)

@@ -25,7 +25,7 @@ from ..core.errors import ConfigError, InputError
 from ..core.outputs import (file_sha256, package_asset, read_parquet, slugify, write_json, write_parquet,
                                            write_table, write_text)
 from ..study.config import StudyConfig, load_config, SECRETS_FILE
-from ..ingest.stage import ingest
+from ..ingest.stream import ingest
 from ..text.enrich import enrich_file
 from ..quality.replies import quality_file
 from ..topics.model import FIT_ROWS, bertopic_available, topics_file
