@@ -35,10 +35,10 @@ from .store import STORE, write_store
 # %% auto #0
 __all__ = ['ADAPTER_MODULES', 'REQUIRED_COLUMNS', 'RELEASE_ROWS', 'MARKER', 'MissingColumnsError', 'load_adapters', 'to_utc',
            'normalise_batch', 'split_duplicates', 'resolve_roles', 'keep_handles', 'pseudonymise_rows',
-           'conversation_ids', 'conversation_roots', 'follow_replies', 'IngestResult', 'normalised_batches',
-           'ingest_frames', 'with_agents', 'reply_parents', 'mention_table', 'write_back_organisation',
-           'collect_quarantine', 'validate_in_blocks', 'summary_counts', 'add_counts', 'ingest_summary', 'ingest',
-           'finish_ingest']
+           'conversation_ids', 'name_conversations', 'conversation_roots', 'follow_replies', 'IngestResult',
+           'normalised_batches', 'ingest_frames', 'with_agents', 'reply_parents', 'mention_table',
+           'write_back_organisation', 'collect_quarantine', 'validate_in_blocks', 'summary_counts', 'add_counts',
+           'ingest_summary', 'ingest', 'finish_ingest']
 
 # %% ../../notebooks/35_ingest_stage.ipynb #d7977f2e
 # importing an adapter registers its format; this order is the detection order (twcs first: its header is the most specific)
@@ -224,11 +224,19 @@ def pseudonymise_rows(rows: pd.DataFrame, config: StudyConfig, keep: set[str] | 
 def conversation_ids(ids: pd.Series, parents: pd.Series, given: pd.Series | None = None) -> tuple[pd.Series, int, int]:
     "(conversation id per message, replies to unknown messages, cycles cut): follow in_reply_to_id to the root."
     root, unknown, cut, cycles, ida, para = conversation_roots(ids, parents)
+    conv = name_conversations(ida, para, root, unknown[root] & ~cut[root], given, ids.index)
+    return conv, int(unknown.sum()), cycles
+
+
+def name_conversations(ids, parents, root: np.ndarray, orphan: np.ndarray, given: pd.Series | None,
+                       index) -> pd.Series:
+    """Each message's conversation id: its root's id, or — `orphan`: the root replies to a message not in the data —
+    the id of the message the root replies to; an id the export gives (`given`, not blank) wins."""
     take = pa.array(root)
-    conv = _strings(pc.if_else(pa.array(unknown[root] & ~cut[root]), para.take(take), ida.take(take)), ids.index)
+    conv = _strings(pc.if_else(pa.array(orphan), parents.take(take), ids.take(take)), index)
     if given is not None:
         conv = _choose(~_blank(given).to_numpy(), given.astype("string"), conv)
-    return conv, int(unknown.sum()), cycles
+    return conv
 
 
 def conversation_roots(ids: pd.Series, parents: pd.Series) -> tuple:
