@@ -4,6 +4,12 @@ each in its own process under /usr/bin/time — wall time and peak RSS — again
 measure (bench_run.PEER_SQL: per brand answered inbound, median and p90 first response, from the CSV) in the same run.
 
     python benchmarks/bench_scale.py [--messages 50000000] [--chunk 1000000] [--seed 42] [--skip-peer]
+    python benchmarks/bench_scale.py --run [--keep]    # the whole study to measures through `webcare run`
+
+`--run`: a study.yml over the same CSV, then `webcare run study.yml --only STAGE` for ingest, enrich, quality, topics
+and measures, each its own process tree (the text stages start a Dask LocalCluster): wall time, and peak memory as the
+largest sum of resident sets over the process and all its children (sampled every 0.5 s; the cluster's workers count),
+beside /usr/bin/time's peak of the largest single process. `--keep` reuses the run folder and skips finished stages.
 
 The corpus is benchmarks/out/twcs_chunked_<N>_<seed>.csv (~6.4 GB at 50M; generated once): chunk k is
 `demo.generate.twcs_corpus(chunk, seed + k)` moved k weeks later, its tweet and customer ids offset so that no two
@@ -15,6 +21,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -61,6 +68,56 @@ def chunked_corpus(n: int, seed: int, chunk: int = 1_000_000) -> Path:
     return p
 
 
+RUN_STAGES = ("ingest", "enrich", "quality", "topics", "measures")
+
+
+def tree_timed(cmd: list[str], env: dict, log: Path) -> tuple[float, float, float]:
+    "(wall s, peak MB of the process tree's summed RSS, peak MB of its largest process) of a command; output to `log`."
+    import psutil
+    t0, peak_sum, peak_one = time.perf_counter(), 0, 0
+    with open(log, "a", encoding="utf-8") as f:
+        p = psutil.Popen(cmd, env=env, stdout=f, stderr=subprocess.STDOUT)
+        while p.poll() is None:
+            try:
+                rss = [q.memory_info().rss for q in [p, *p.children(recursive=True)]]
+            except psutil.Error:
+                rss = []
+            peak_sum, peak_one = max(peak_sum, sum(rss)), max([peak_one, *rss])
+            time.sleep(0.5)
+    if p.returncode != 0:
+        raise SystemExit(f"failed ({p.returncode}): {' '.join(cmd)} — see {log}")
+    return time.perf_counter() - t0, peak_sum / 2**20, peak_one / 2**20
+
+
+def run_study(csv: Path, n: int, keep: bool) -> None:
+    "`webcare run` to measures, stage by stage (see the module docstring); writes bench_scale_run_<N>.json."
+    work = OUT / f"scale_run_{n}"
+    if not keep:
+        shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
+    study = work / "study.yml"
+    study.write_text(f"name: scale\ntimezone: Europe/Amsterdam\nlanguage: en\noutput: out\n"
+                     f"corpora:\n  - path: {csv}\n    format: twcs\n", encoding="utf-8")
+    env = {**os.environ, "WEBCARE_SALT": "bench-scale"}
+    res_path = OUT / f"bench_scale_run_{n}.json"
+    res = json.loads(res_path.read_text()) if keep and res_path.exists() else {"messages": n, "stages": {}}
+    for stage in RUN_STAGES:
+        if stage in res["stages"]:
+            continue
+        print(f"{stage} …", flush=True)
+        wall, tree, one = tree_timed([sys.executable, "-m", "webcare_research", "run", str(study), "--only", stage],
+                                     env, work / f"{stage}.log")
+        res["stages"][stage] = {"wall_s": round(wall, 1), "peak_tree_mb": round(tree), "peak_process_mb": round(one)}
+        print(f"{stage:10s} {wall:8.1f} s  tree {tree:8.0f} MB  largest process {one:8.0f} MB", flush=True)
+        res_path.write_text(json.dumps(res, indent=2), encoding="utf-8")
+    total = sum(s["wall_s"] for s in res["stages"].values())
+    peak = max(s["peak_tree_mb"] for s in res["stages"].values())
+    res["to_measures"] = {"wall_s": round(total, 1), "peak_tree_mb": peak}
+    print(f"webcare run to measures: {total:.0f} s, peak {peak} MB (target <= 8192 MB: "
+          f"{'MET' if peak <= 8192 else 'MISSED'})")
+    res_path.write_text(json.dumps(res, indent=2), encoding="utf-8")
+
+
 def peer(path: Path) -> pd.DataFrame:
     import duckdb
     return duckdb.connect().execute(PEER_SQL, [str(path)]).df()
@@ -72,8 +129,12 @@ def main() -> None:
     ap.add_argument("--chunk", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--skip-peer", action="store_true")
+    ap.add_argument("--run", action="store_true", help="webcare run to measures, stage by stage")
+    ap.add_argument("--keep", action="store_true", help="with --run: reuse the run folder, skip finished stages")
     a = ap.parse_args()
     csv = chunked_corpus(a.messages, a.seed, a.chunk)
+    if a.run:
+        return run_study(csv, a.messages, a.keep)
     work = OUT / f"scale_{a.messages}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)

@@ -9,9 +9,10 @@ from webcare_research.demo.generate import write_demo
 from webcare_research.ingest.stage import ingest
 from webcare_research.measures.basic import first_measures
 from webcare_research.ingest.store import read_store
-from webcare_research.measures.service import coverage_table, hour_of_week
+from webcare_research.measures.service import coverage_table, extended_measures, hour_of_week
 from webcare_research.measures.sql import (QUERIES, basic_measures, coverage_measures, first_responses,
-                                           hour_of_week_measures, measure_dir, query_doc, survival_inputs)
+                                           hour_of_week_measures, measure_dir, query_doc, sql_parts,
+                                           store_measures, survival_inputs)
 from webcare_research.measures.survival import survival_data
 from webcare_research.study.config import StudyConfig, load_config
 
@@ -45,6 +46,11 @@ def _check(folder, cfg=None):
         ref = survival_data(flat, business=True, config=cfg)[SURVIVAL].sort_values(SURVIVAL).reset_index(drop=True)
         pd.testing.assert_frame_equal(svb, ref, check_exact=False, rtol=1e-12, atol=1e-9)
         assert (svb.event == 0).any()
+    # the run's measures stage: the pandas families one organisation at a time = on the whole tables
+    whole = extended_measures(pd.read_parquet(folder / "mentions.parquet"), flat, cfg, **sql_parts(folder, cfg))
+    by_org = store_measures(folder, cfg)
+    assert set(by_org.columns) == set(whole.columns)
+    pd.testing.assert_frame_equal(by_org[list(whole.columns)], whole)
     return ours
 
 

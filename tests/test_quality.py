@@ -2,6 +2,7 @@
 import json
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -213,3 +214,21 @@ def test_superset_never_misses(lang):
     for text, h in zip(samples, hits):
         for bit, (row, rx) in enumerate(comp.regexes):
             assert not rx.search(text) or (h >> bit) & 1, (row["label"], text)
+
+
+def test_quality_file_in_partitions_equals_one_frame(tmp_path):
+    "Two passes a partition at a time (boilerplate counted over every partition) = scoring the whole table at once."
+    from webcare_research.demo.generate import write_demo
+    from webcare_research.ingest.stage import ingest
+    from webcare_research.study.config import load_config
+    write_demo(tmp_path / "s", n_messages=2000, seed=3)
+    files = [p for p in (tmp_path / "s").rglob("*") if p.is_file() and p.name not in ("study.yml", ".webcare-secrets.yml")]
+    ingest(files, tmp_path / "in", config=load_config(tmp_path / "s" / "study.yml"), progress=False)
+    src = tmp_path / "in" / "mentions.parquet"
+    whole = quality_frame(pd.read_parquet(src))
+    assert whole["boilerplate"].sum() > 0                             # the marker that needs all of a brand's replies
+    got = quality_file(src, tmp_path / "q.parquet", partition_rows=150)
+    pd.testing.assert_frame_equal(got, whole)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "q.parquet"), whole)
+    assert pq.ParquetFile(tmp_path / "q.parquet").metadata.num_row_groups > 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "q.parquet", "s"]  # no spill or part file left

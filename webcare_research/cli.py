@@ -225,14 +225,14 @@ def measure(processed: Path = typer.Argument(..., help="Folder written by `webca
     if not basic:
         from webcare_research.study.config import StudyConfig
         from webcare_research.measures import service
-        from webcare_research.core.outputs import read_parquet
         from webcare_research.ingest.store import read_store
+        from webcare_research.measures.sql import store_measures
+        cfg_ = cfg or StudyConfig()
         if orgs or months:  # only the partitions asked for; censored at the whole study's end like the full table
             mentions, threads = (read_store(processed, t, orgs, months) for t in ("mentions", "threads"))
-        else:
-            mentions, threads = (read_parquet(Path(processed) / f"{t}.parquet") for t in ("mentions", "threads"))
-        cfg_ = cfg or StudyConfig()
-        ext = service.extended_measures(mentions, threads, cfg_, **sql_parts(processed, cfg_, orgs, months))
+            ext = service.extended_measures(mentions, threads, cfg_, **sql_parts(processed, cfg_, orgs, months))
+        else:  # one organisation at a time: memory set by the largest organisation, not the corpus
+            ext = store_measures(processed, cfg_)
         table = table.merge(ext, on=["organisation", "channel"], how="left")
         typer.echo(service.format_definitions())
     from webcare_research.core.outputs import write_table
@@ -374,10 +374,11 @@ def quality(input: Path = typer.Argument(..., help="Enriched mention table or an
             partition_rows: int = typer.Option(100_000, "--partition-rows", min=100, help="Messages per partition")):
     "Score replies: Conversational Human Voice markers, redirects, negative wording, boilerplate and chv_score."
     lang = _check_lang(lang)
+    import pyarrow.parquet as pq
     from webcare_research.quality.replies import quality_file
-    df = quality_file(input, out, text_column=text_column, lang=lang, config=_config(config),
-                      scheduler=_scheduler(scheduler), workers=workers, partition_rows=partition_rows, progress=True)
-    typer.echo(f"{len(df)} rows -> {out}")
+    quality_file(input, out, text_column=text_column, lang=lang, config=_config(config), collect=False,
+                 scheduler=_scheduler(scheduler), workers=workers, partition_rows=partition_rows, progress=True)
+    typer.echo(f"{pq.ParquetFile(out).metadata.num_rows} rows -> {out}")
 
 
 @command

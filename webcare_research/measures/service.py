@@ -30,7 +30,8 @@ from ..core.patterns import HANDLE_COUNT
 # %% auto #0
 __all__ = ['DEFINITIONS', 'DEFINITIONS_ALL', 'PERIODS', 'format_definitions', 'service_level_table', 'local_time', 'period_of',
            'in_opening_hours', 'coverage_table', 'coverage_frame', 'coverage_wide', 'hour_of_week',
-           'hour_of_week_frame', 'peak_moments', 'bursts', 'fairness_audit', 'reach_gap', 'extended_measures']
+           'hour_of_week_frame', 'peak_moments', 'bursts', 'reach_edges', 'reach_followers', 'fairness_audit',
+           'reach_gap', 'extended_measures']
 
 # %% ../../notebooks/75_measures_service.ipynb #6cb97f2d
 DEFINITIONS: dict[str, str] = {**definitions("service"), **CONVERSATION_DEFINITIONS}  # resolution, turns, hand-off, agents, sentiment shift  # the registry (measures.definitions)
@@ -234,12 +235,24 @@ def bursts(threads: pd.DataFrame, config: StudyConfig | None = None, by: Sequenc
 _HANDLE = HANDLE_COUNT  # an @handle not glued to a word or e-mail address (RE2; the text is prefixed with a space)
 
 
-def _reach_bins(followers: pd.Series, q: int) -> pd.Series:
+def reach_edges(followers, q: int = 4) -> np.ndarray | None:
+    "The edges of `q` reach quantiles of the known follower counts (None: fewer than `q` known)."
+    f = pd.to_numeric(pd.Series(followers), errors="coerce").astype("float64").dropna()
+    return pd.qcut(f, q, labels=False, retbins=True, duplicates="drop")[1] if len(f) >= q else None
+
+
+def _reach_bins(followers: pd.Series, q: int, edges: np.ndarray | None | str = "own") -> pd.Series:
+    "Reach quantile of each follower count: of these counts (`edges='own'`) or of given edges (a whole corpus's)."
     f = pd.to_numeric(followers, errors="coerce").astype("float64")
     out = pd.Series("unknown", index=followers.index, dtype="object")
     known = f.notna()
-    if known.sum() >= q:
+    if isinstance(edges, str) and known.sum() >= q:
         codes, edges = pd.qcut(f[known], q, labels=False, retbins=True, duplicates="drop")
+    elif not isinstance(edges, str) and edges is not None and len(edges) > 1 and known.any():
+        codes = pd.cut(f[known], edges, labels=False, include_lowest=True)  # how qcut bins its own edges
+    else:
+        edges = None
+    if edges is not None:
         labels = [f"{'[' if i == 0 else '('}{edges[i]:g}, {edges[i + 1]:g}]" for i in range(len(edges) - 1)]
         out[known] = np.array([f"q{i + 1} {lab}" for i, lab in enumerate(labels)], dtype=object)[codes.to_numpy(dtype="int64")]
     elif known.any():
@@ -247,21 +260,31 @@ def _reach_bins(followers: pd.Series, q: int) -> pd.Series:
     return out
 
 
-def fairness_audit(mentions: pd.DataFrame, threads: pd.DataFrame, by: Sequence[str] = ("organisation",), q: int = 4) -> pd.DataFrame:
-    "Response rate (+Wilson CI) and median FRT per reach bin and per number of tagged parties; long table."
-    by = list(by)
-    t = addressed(threads[list(dict.fromkeys(by + ["organisation", "message_id", "answered", "frt_min"]))]).reset_index(drop=True)
-    # each thread row's mention (the first with its message_id): an Arrow hash lookup instead of a 2.8M-row merge
+def reach_followers(mentions: pd.DataFrame, threads: pd.DataFrame) -> pd.DataFrame:
+    "The addressed thread rows with their mention's author_followers and text (the first mention with its message_id)."
+    t = addressed(threads).reset_index(drop=True)
+    # an Arrow hash lookup instead of a 2.8M-row merge
     ids = lambda s: pa.array(s.astype(object).where(s.notna(), None).to_numpy(), type=pa.string())
     pos = pc.index_in(ids(t["message_id"]), value_set=ids(mentions["message_id"])).to_numpy(zero_copy_only=False)
     found = ~np.isnan(pos)
     pos = np.where(found, pos, 0).astype("int64")
-    t["author_followers"] = mentions["author_followers"].iloc[pos].reset_index(drop=True).where(found)
-    t["text"] = mentions["text"].iloc[pos].reset_index(drop=True).where(found)
+    for c in ("author_followers", "text"):
+        if c in mentions:
+            t[c] = mentions[c].iloc[pos].reset_index(drop=True).where(found)
+    return t
+
+
+def fairness_audit(mentions: pd.DataFrame, threads: pd.DataFrame, by: Sequence[str] = ("organisation",), q: int = 4,
+                   edges: np.ndarray | None | str = "own") -> pd.DataFrame:
+    """Response rate (+Wilson CI) and median FRT per reach bin and per number of tagged parties; long table.
+    `edges`: the reach quantiles' edges (`reach_edges` over a whole corpus, when `mentions` is one organisation's)."""
+    by = list(by)
+    t = reach_followers(mentions[["message_id", "author_followers", "text"]],
+                        threads[list(dict.fromkeys(by + ["organisation", "message_id", "answered", "frt_min"]))])
     text = pa.array(t["text"].astype(object).where(t["text"].notna(), ""), type=pa.string())
     n_tags = pc.count_substring_regex(pc.binary_join_element_wise(" ", text, ""), _HANDLE)
     n_tags = pd.Series(n_tags.to_numpy(zero_copy_only=False), index=t.index)
-    t["reach"] = _reach_bins(t["author_followers"], q).to_numpy()
+    t["reach"] = _reach_bins(t["author_followers"], q, edges).to_numpy()
     t["tags"] = np.array(["0", "1", "2", "3+"], dtype=object)[np.minimum(n_tags.to_numpy(dtype="int64"), 3)]
     parts = []
     for dim in ("reach", "tags"):
@@ -294,10 +317,11 @@ _MENTION_COLS = ("message_id", "conversation_id", "organisation", "channel", "au
 
 def extended_measures(mentions: pd.DataFrame, threads: pd.DataFrame, config: StudyConfig | None = None,
                       window_end=None, timings: dict | None = None, coverage: pd.DataFrame | None = None,
-                      km_inputs: tuple | None = None) -> pd.DataFrame:
+                      km_inputs: tuple | None = None, reach: np.ndarray | None | str = "own") -> pd.DataFrame:
     """Survival, service-level, coverage, conversation, hand-off, agent, sentiment-shift and reach-gap aggregates per
     organisation+channel. Computed elsewhere and passed in (e.g. by `measures.sql` over the study's store), else here:
-    `coverage` (`coverage_table`'s result) and `km_inputs` (calendar, business-hours or None: `survival_data`'s rows)."""
+    `coverage` (`coverage_table`'s result), `km_inputs` (calendar, business-hours or None: `survival_data`'s rows) and
+    `reach` (the reach quantiles' edges, `reach_edges`: the whole corpus's when these are one organisation's rows)."""
     cfg = config or load_config()
     by = ["organisation", "channel"]
     norm = float(cfg.response_norm_minutes)
@@ -344,7 +368,7 @@ def extended_measures(mentions: pd.DataFrame, threads: pd.DataFrame, config: Stu
     if "sentiment_score" in mentions:
         parts.append(sentiment_shift(mentions, by=by, compute=False))
     lap("sentiment_shift")
-    parts.append(reach_gap(fairness_audit(mentions, threads, by=by), by=by))
+    parts.append(reach_gap(fairness_audit(mentions, threads, by=by, edges=reach), by=by))
     lap("fairness_audit")
     for i, p in enumerate(parts):  # parts 4-6 and 7 (sentiment shift) come from the mention table
         dt = mdt if 4 <= i < len(parts) - 1 else tdt

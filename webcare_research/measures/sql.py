@@ -24,10 +24,12 @@ from ..study.config import WEEKDAYS, StudyConfig
 # %% auto #0
 __all__ = ['QUERIES', 'BASIC_DTYPES', 'MONTH', 'FIRST_RESPONSE_DTYPES', 'query_text', 'query_doc', 'run_query', 'thread_files',
            'basic_measures', 'check_selection', 'window_end', 'measure_dir', 'coverage_measures',
-           'hour_of_week_measures', 'survival_inputs', 'first_responses', 'sql_parts']
+           'hour_of_week_measures', 'survival_inputs', 'first_responses', 'sql_parts', 'store_organisations',
+           'store_measures']
 
 # %% ../../notebooks/76_measures_sql.ipynb #63e73f61
-QUERIES = ("basic", "coverage", "hour_of_week", "survival", "survival_business", "window", "first_responses")
+QUERIES = ("basic", "coverage", "hour_of_week", "survival", "survival_business", "window", "first_responses",
+           "conversations")
 
 
 def query_text(name: str) -> str:
@@ -49,9 +51,10 @@ def _param(v):
     return str(v) if isinstance(v, Path) else v
 
 
-def run_query(name: str, threads: int | None = None, limit_zero: bool = False, **params) -> pd.DataFrame:
+def run_query(name: str, threads: int | None = None, limit_zero: bool = False, arrow: bool = False,
+              **params) -> pd.DataFrame:
     """Run a named query on a fresh in-memory DuckDB with `params` (paths, lists of paths, values) and return a
-    DataFrame (`limit_zero`: only its columns and types)."""
+    DataFrame (`limit_zero`: only its columns and types; `arrow`: converted by Arrow, as `pd.read_parquet` would)."""
     import duckdb
     for v in params.values():  # a missing or broken input file: one line naming it, before DuckDB's own message
         for f in (v if isinstance(v, (list, tuple)) else [v]):
@@ -64,7 +67,8 @@ def run_query(name: str, threads: int | None = None, limit_zero: bool = False, *
             con.execute(f"SET threads = {int(threads)}")
         sql = query_text(name)
         sql = f"SELECT * FROM ({sql}) LIMIT 0" if limit_zero else sql
-        return con.execute(sql, {k: _param(v) for k, v in params.items()}).df()
+        values = {k: _param(v) for k, v in params.items()}
+        return con.sql(sql, params=values).to_arrow_table().to_pandas() if arrow else con.execute(sql, values).df()
     finally:
         con.close()
 
@@ -218,3 +222,40 @@ def sql_parts(source: str | Path, config: StudyConfig, organisations=None, month
     km = (survival_inputs(source, end, **pick),
           survival_inputs(source, end, business=True, config=config, **pick) if config.hours is not None else None)
     return {"window_end": end, "coverage": coverage_measures(source, config, **pick), "km_inputs": km}
+
+# %% ../../notebooks/76_measures_sql.ipynb #9e6c0948
+def store_organisations(folder: str | Path, table: str = "threads") -> list:
+    "The organisations (names; None for messages addressed to none) with partitions in a stored table, in key order."
+    names = {p["org"]: p.get("organisation") for p in store_index(folder, table)["partitions"]}
+    return [names[k] for k in sorted(names)]
+
+
+def store_measures(folder: str | Path, config: StudyConfig, progress: bool = False) -> pd.DataFrame:
+    """`extended_measures` of a whole study store, computed one organisation at a time (memory: the largest
+    organisation's columns); the window end and the reach quartiles over the whole store, so the table is the same."""
+    from .service import _MENTION_COLS, _THREAD_COLS, extended_measures, reach_edges, reach_followers
+    from tqdm.auto import tqdm
+    m_names = set(store_index(folder, "mentions")["columns"])
+    t_names = set(store_index(folder, "threads")["columns"])
+    m_cols, t_cols = [c for c in _MENTION_COLS if c in m_names], [c for c in _THREAD_COLS if c in t_names]
+    orgs = [o for o in store_organisations(folder) if o is not None]  # rows addressed to no one are not measured
+    followers = [reach_followers(read_store(folder, "mentions", [o], columns=["message_id", "author_followers"]),
+                                 read_store(folder, "threads", [o], columns=["organisation", "message_id"]))
+                 ["author_followers"] for o in orgs]
+    edges = reach_edges(pd.concat(followers, ignore_index=True) if followers else pd.Series([], dtype="float64"))
+    del followers
+    end, parts, everyone = window_end(folder), [], store_files(folder, "mentions")
+    for o in tqdm(orgs, desc="measures", unit="organisation", disable=not progress):
+        pick = sql_parts(folder, config, organisations=[o])
+        pick["window_end"] = end
+        mentions = run_query("conversations", arrow=True, mention_files=everyone,
+                             org_files=store_files(folder, "mentions", [o]))
+        mentions["created_at"] = mentions["created_at"].astype("datetime64[ns, UTC]")
+        ext = extended_measures(mentions[[c for c in m_cols if c in mentions]],
+                                read_store(folder, "threads", [o], columns=t_cols), config, reach=edges, **pick)
+        parts.append(ext[ext["organisation"] == o])  # a conversation shared with another organisation counts there
+    if not parts:
+        return extended_measures(read_store(folder, "mentions", columns=m_cols), read_store(folder, "threads", columns=t_cols),
+                                 config, **sql_parts(folder, config))
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values(["organisation", "channel"]).reset_index(drop=True)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import warnings
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -28,15 +31,15 @@ from ..text.message_types import re2_superset, superset_hits
 from ..text.nlp import ext_key
 from tqdm.auto import tqdm
 
-from ..core.compute import choose_scheduler, map_partitions, row_partitions
-from ..core.outputs import package_asset, read_table
+from ..core.compute import choose_scheduler, map_partitions, n_partitions, partition_name, row_partitions
+from ..core.outputs import package_asset, read_parquet, read_table
 from ..core.signals import REDIRECT_PATTERNS, extract_agent, find_redirects
 
 # %% auto #0
 __all__ = ['TACTICS', 'CHV_MARKERS', 'REDIRECT_MARKERS', 'MARKERS', 'SCORE_COLUMNS', 'QUALITY_COLUMNS', 'ASSETS', 'GROUPS',
            'ALL_MARKERS_FACTORY', 'load_patterns', 'LeanTokenizer', 'MarkerMatcher', 'quality_nlp', 'markers_of',
-           'normalise_reply', 'near_duplicate_counts', 'chv_scores', 'reply_evidence', 'quality_frame', 'quality_file',
-           'chv_profile', 'plot_chv_profile']
+           'normalise_reply', 'near_duplicate_counts', 'chv_scores', 'reply_evidence', 'quality_frame',
+           'quality_columns', 'quality_file', 'chv_profile', 'plot_chv_profile']
 
 # %% ../../notebooks/50_quality_replies.ipynb #3fb2951e
 TACTICS: dict[str, tuple[str, ...]] = {
@@ -287,15 +290,17 @@ def _minhash(texts: list[str], n_hash: int = 64, seed: int = 4) -> np.ndarray:
 
 
 def near_duplicate_counts(texts: pd.Series, groups: pd.Series | None = None, threshold: float = 0.8,
-                          bands: int = 16, rows: int = 4, big_bucket: int = 200) -> pd.Series:
-    "For each (normalised) text: how many *other* texts in its group are near-duplicates of it."
+                          bands: int = 16, rows: int = 4, big_bucket: int = 200, weights=None) -> pd.Series:
+    """For each (normalised) text: how many *other* texts in its group are near-duplicates of it. `weights`: how many
+    times each row occurs (e.g. distinct texts with their counts), else once."""
     texts = pd.Series(texts, dtype="string").fillna("")
     groups = pd.Series("_all", index=texts.index) if groups is None else pd.Series(groups, index=texts.index).astype("string").fillna("_none")
     out = np.zeros(len(texts), dtype=np.int64)
     if len(texts) == 0:
         return pd.Series(out, index=texts.index)
     codes, uniq = pd.MultiIndex.from_arrays([groups.to_numpy(object), texts.to_numpy(object)]).factorize()
-    mult = np.bincount(codes, minlength=len(uniq))
+    mult = np.bincount(codes, minlength=len(uniq)) if weights is None else \
+        np.bincount(codes, weights=np.asarray(weights, dtype=np.float64), minlength=len(uniq)).round().astype(np.int64)
     u_text = list(uniq.get_level_values(1))
     u_group = pd.factorize(uniq.get_level_values(0))[0]
     sig = _minhash(u_text, bands * rows)
@@ -416,12 +421,18 @@ def quality_frame(df: pd.DataFrame, text_column: str = "text", lang: str = "auto
     `evidence`: `reply_evidence` of `df`, computed elsewhere (e.g. per partition on a cluster); else computed here."""
     # prefilter=False: every regex on every reply and spaCy Span texts — the slow reference the tests compare with
     ev = reply_evidence(df, text_column, lang, prefilter) if evidence is None else evidence.copy()
-    out = df.copy()
-    scored = pd.Series(df.index.isin(ev.index), index=df.index)
     org_col = organisation_column or ("organisation" if "organisation" in df.columns else None)
     # boilerplate: the one marker that looks at the organisation's other replies, so it is found over all of them
+    counts = near_duplicate_counts(ev["_norm"], df.loc[ev.index, org_col] if org_col else None, threshold=threshold)
+    return quality_columns(df, ev, counts, min_others)
+
+
+def quality_columns(df: pd.DataFrame, ev: pd.DataFrame, counts: pd.Series, min_others: int = 5) -> pd.DataFrame:
+    """`df` with the quality columns, from its replies' `reply_evidence` and how many near-duplicates each reply has
+    among its organisation's replies (`counts`, on `ev`'s index)."""
+    ev, out = ev.copy(), df.copy()
+    scored = pd.Series(df.index.isin(ev.index), index=df.index)
     norm = ev["_norm"]
-    counts = near_duplicate_counts(norm, df.loc[ev.index, org_col] if org_col else None, threshold=threshold)
     ev["boilerplate"] = ("n=" + counts.astype(str) + ": " + norm.str.slice(0, 80)).where(counts >= min_others)
 
     result = pd.DataFrame(index=df.index)
@@ -442,36 +453,89 @@ def quality_frame(df: pd.DataFrame, text_column: str = "text", lang: str = "auto
 
 # %% ../../notebooks/50_quality_replies.ipynb #a6f42180
 def _evidence_task(args) -> pd.DataFrame:
-    return reply_evidence(*args)
+    "reply_evidence of a partition, with `_group`: the organisation each reply's boilerplate is counted within."
+    df, text_column, lang, org_col = args
+    ev = reply_evidence(df, text_column, lang)
+    ev["_group"] = df.loc[ev.index, org_col].astype("string").fillna("_none") if org_col else "_all"
+    return ev
+
+
+def _table_parts(input: Path, rows: int, columns: list[str] | None = None) -> Iterator[tuple[str, pd.DataFrame]]:
+    "(name, rows) of a CSV / Parquet table, `rows` at a time (a Parquet file is read a batch at a time), indexed by position."
+    if input.suffix.lower() not in (".parquet", ".pq"):
+        df = read_table(input)
+        for name, a, b in row_partitions(len(df), rows, input.name):
+            yield name, (df if columns is None else df[columns]).iloc[a:b]
+        return
+    start, pf = 0, pq.ParquetFile(input)
+    for batch in pf.iter_batches(batch_size=rows, columns=columns):
+        df = pa.Table.from_batches([batch]).to_pandas()
+        df.index = pd.RangeIndex(start, start + len(df))
+        yield partition_name(input.name, start, start + len(df)), df
+        start += len(df)
 
 
 def quality_file(input: str | Path, out: str | Path, text_column: str = "text", lang: str = "auto",
                  config=None, organisation_column: str | None = None, scheduler: str = "single",
                  workers: int | None = None, client=None, partition_rows: int = 100_000,
-                 progress: bool = False) -> pd.DataFrame:
-    """Score the replies in a CSV/Parquet file and write the table with all quality columns to Parquet `out`.
-    `scheduler` (single | local | tcp://HOST:PORT | auto) or `client`: where the replies' evidence is found, a
-    partition of `partition_rows` rows at a time; the same table whichever finds it."""
+                 progress: bool = False, collect: bool = True, min_others: int = 5,
+                 threshold: float = 0.8) -> pd.DataFrame | None:
+    """Score the replies in a CSV/Parquet file and write the table with all quality columns to Parquet `out`; returns
+    it (None with `collect=False`). Two passes, a partition of `partition_rows` rows at a time: the replies' evidence
+    (where `scheduler` — single | local | tcp://HOST:PORT | auto — or `client` says), then boilerplate over each
+    organisation's distinct normalised replies and the scores. Memory: a partition plus those distinct replies."""
     # `config` is accepted for symmetry with the other CLI steps; organisations come from the table itself
-    df = read_table(input)
-    parts = row_partitions(len(df), partition_rows, Path(input).name)
-    where = "client" if client is not None else choose_scheduler(scheduler, len(parts))
-    evidence = None
-    if where != "single":
-        if text_column not in df.columns:
-            raise KeyError(f"text column {text_column!r} not in {input} (columns: {', '.join(map(str, df.columns))})")
-        cols = [c for c in dict.fromkeys((text_column, "author_role", "language")) if c in df.columns]
-        tasks = ((name, (df.iloc[a:b][cols], text_column, lang)) for name, a, b in parts)
-        with tqdm(total=len(df), desc=f"quality {Path(input).name}", unit="msg", disable=not progress) as bar:
-            found = list(map_partitions(_evidence_task, tasks, where, workers=workers, client=client,
-                                        on_done=lambda name, ev: bar.update(len(ev))))
-        evidence = pd.concat(found) if found else None
-    res = quality_frame(df, text_column=text_column, lang=lang, organisation_column=organisation_column,
-                        evidence=evidence)
-    out = Path(out)
+    input, out = Path(input), Path(out)
+    is_parquet = input.suffix.lower() in (".parquet", ".pq")
+    names = (read_parquet(input, schema_only=True).names if is_parquet else list(read_table(input, nrows=0).columns))
+    if text_column not in names:
+        raise KeyError(f"text column {text_column!r} not in {input} (columns: {', '.join(map(str, names))})")
+    n_rows = pq.ParquetFile(input).metadata.num_rows if is_parquet else len(read_table(input))
+    org_col = organisation_column or ("organisation" if "organisation" in names else None)
+    need = [c for c in dict.fromkeys((text_column, "author_role", "language", org_col)) if c in names]
+    where = "client" if client is not None else choose_scheduler(scheduler, n_partitions(n_rows, partition_rows))
     out.parent.mkdir(parents=True, exist_ok=True)
-    res.to_parquet(out, index=False)
-    return res
+    spill, tmp = out.with_name(f".{out.name}.evidence"), out.with_name(out.name + ".part")
+    shutil.rmtree(spill, ignore_errors=True)
+    spill.mkdir()
+    try:
+        distinct = []  # per partition: (organisation, normalised reply) -> how often
+        tasks = ((name, (df, text_column, lang, org_col)) for name, df in _table_parts(input, partition_rows, need))
+        with tqdm(total=2 * n_rows, desc=f"quality {input.name}", unit="msg", disable=not progress) as bar:
+            for k, ev in enumerate(map_partitions(_evidence_task, tasks, where, workers=workers, client=client)):
+                ev.to_parquet(spill / f"{k:06d}.parquet")
+                distinct.append(ev.groupby(["_group", "_norm"], observed=True).size())
+                bar.update(min(partition_rows, n_rows - k * partition_rows))
+            seen = (pd.concat(distinct).groupby(level=[0, 1]).sum() if distinct else
+                    pd.Series([], index=pd.MultiIndex.from_arrays([[], []]), dtype="int64"))
+            near = pd.Series(near_duplicate_counts(seen.index.get_level_values(1), seen.index.get_level_values(0),
+                                                   threshold=threshold, weights=seen.to_numpy()).to_numpy(),
+                             index=seen.index)
+            del distinct, seen
+            writer, frames = None, []
+            for k, (name, df) in enumerate(_table_parts(input, partition_rows)):
+                ev = pd.read_parquet(spill / f"{k:06d}.parquet")
+                counts = pd.Series(near.reindex(pd.MultiIndex.from_arrays([ev["_group"], ev["_norm"]])).to_numpy(),
+                                   index=ev.index)
+                res = quality_columns(df, ev.drop(columns="_group"), counts, min_others)
+                table = pa.Table.from_pandas(res, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table if table.schema == writer.schema else table.cast(writer.schema))
+                if collect:
+                    frames.append(res)
+                bar.update(len(df))
+            if writer is None:  # no rows: the header-only table
+                res = quality_frame(read_table(input), text_column=text_column, lang=lang, organisation_column=org_col)
+                res.to_parquet(tmp, index=False)
+                frames = [res]
+            else:
+                writer.close()
+        tmp.replace(out)
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
+        tmp.unlink(missing_ok=True)
+    return (pd.concat(frames) if len(frames) > 1 else frames[0]).reset_index(drop=True) if collect else None
 
 # %% ../../notebooks/50_quality_replies.ipynb #9b6e5261
 def chv_profile(df: pd.DataFrame, by: str = "organisation") -> pd.DataFrame:

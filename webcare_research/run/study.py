@@ -29,8 +29,7 @@ from ..ingest.stream import ingest
 from ..text.enrich import enrich_file
 from ..quality.replies import quality_file
 from ..topics.model import FIT_ROWS, bertopic_available, topics_file
-from ..measures.sql import measure_dir, sql_parts
-from ..measures.service import extended_measures
+from ..measures.sql import measure_dir, store_measures
 from ..benchmark.study import findings_index, study_findings
 from ..benchmark.league import REDIRECTS, difference_tests, league_table
 from ..benchmark.index import index_sensitivity_figure, webcare_index
@@ -117,11 +116,17 @@ def _schemas():
 
 
 def _stamp_file(path: Path, stage: str, key: str) -> None:
-    "Validate a text stage's Parquet file against its schema and write its version stamp beside it."
-    df = read_parquet(path)
-    _schemas()[stage].validate(df, lazy=True)
+    """Validate a text stage's Parquet file against its schema (the columns it names, a million rows at a time: a 50M-row
+    file is never whole in memory) and write its version stamp beside it."""
+    schema = _schemas()[stage]
+    names = read_parquet(path, schema_only=True).names
+    pf = pq.ParquetFile(path)
+    for batch in pf.iter_batches(batch_size=1_000_000, columns=[c for c in schema.columns if c in names]):
+        schema.validate(batch.to_pandas(), lazy=True)
+    if pf.metadata.num_rows == 0:
+        schema.validate(read_parquet(path), lazy=True)
     write_json(path.with_suffix(".json"), {"stage": stage, "version": STAGE_VERSION, "webcare_research": __version__,
-                                           "rows": len(df), "key": key})
+                                           "rows": pf.metadata.num_rows, "key": key})
 
 
 STAGE_OUTPUTS = {"ingest": ["data/ingest_summary.json", "data/mentions.parquet", "data/threads.parquet",
@@ -239,8 +244,8 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
 
     def stage_measures():
         table = measure_dir(data, config=cfg)
-        ext = extended_measures(read_parquet(data / "mentions.parquet"), read_parquet(data / "threads.parquet"), cfg,
-                                **sql_parts(data, cfg))  # coverage and Kaplan-Meier rows counted by DuckDB over the store
+        # coverage and Kaplan-Meier rows counted by DuckDB over the store, the rest one organisation at a time
+        ext = store_measures(data, cfg, progress=progress)
         table = table.merge(ext, on=["organisation", "channel"], how="left")
         write_table(table, out / "measures.csv")  # for people (spreadsheet-safe)
         write_parquet(table, data / "measures.parquet")  # for the stages after this one
