@@ -25,7 +25,7 @@ sys.path.insert(0, str(HERE.parent))
 
 def _child(variant: str, input: str, out: str, fit_rows: int, workers: int) -> None:
     import resource
-    from webcare_research.topics.model import topics_file
+    from webcare_research.topics.file import topics_file
     t0 = time.perf_counter()
     kw = {"fit_rows": None} if variant == "fit-all" else {
         "fit_rows": fit_rows, "scheduler": "single" if variant == "sample, one process" else "local", "workers": workers}

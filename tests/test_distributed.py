@@ -17,7 +17,7 @@ from webcare_research.core.compute import PartitionError, map_partitions
 from webcare_research.demo.generate import write_demo
 from webcare_research.quality.replies import quality_file
 from webcare_research.text.enrich import enrich_file
-from webcare_research.topics.model import topics_file
+from webcare_research.topics.file import topics_file
 
 DASK = Path(sys.executable).with_name("dask")
 WEBCARE = [sys.executable, "-m", "webcare_research"]

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from webcare_research.topics.embeddings import make_embedder
-from webcare_research.topics.model import TopicModel, load_model, topics_file
+from webcare_research.topics.file import topics_file
+from webcare_research.topics.model import TopicModel, load_model
 
 EN = ["my playlist shuffle is broken again", "shuffle keeps playing the same songs in my playlist",
       "premium payment failed, card charged twice", "refund please, I was charged twice for premium",

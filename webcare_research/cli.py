@@ -396,7 +396,7 @@ def topics(input: Path = typer.Argument(..., help="Mention table or any CSV / Pa
            partition_rows: int = typer.Option(100_000, "--partition-rows", min=100, help="Messages per partition")):
     "Fit a fast, seeded topic model; write assignments.parquet, topics.csv and model_card.json."
     lang = _check_lang(lang)
-    from webcare_research.topics.model import topics_file
+    from webcare_research.topics.file import topics_file
     card = topics_file(input, out, text_column=text_column, lang=lang, seed=seed, config=_config(config),
                        scheduler=_scheduler(scheduler), workers=workers, partition_rows=partition_rows,
                        **({} if fit_rows is None else {"fit_rows": fit_rows}))

@@ -10,13 +10,20 @@ from __future__ import annotations
 import logging
 import os
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from .errors import ConfigError, UserError
+from .outputs import read_parquet, read_table
 
 # %% auto #0
 __all__ = ['SCHEDULERS', 'LOCAL_WORKER_CONFIG', 'check_scheduler', 'usable_cores', 'default_workers', 'choose_scheduler',
-           'partition_name', 'n_partitions', 'row_partitions', 'dask_client', 'PartitionError', 'map_partitions']
+           'partition_name', 'n_partitions', 'row_partitions', 'table_columns', 'table_rows', 'table_parts',
+           'dask_client', 'PartitionError', 'map_partitions']
 
 # %% ../../notebooks/05_core_compute.ipynb #6b87ed23
 SCHEDULERS = ("auto", "single", "local")  # or the address of a running scheduler: tcp://HOST:PORT
@@ -69,6 +76,40 @@ def n_partitions(n_rows: int, size: int) -> int:
 def row_partitions(n_rows: int, size: int, label: str) -> list[tuple[str, int, int]]:
     "(name, start, stop) of each block of `size` rows."
     return [(partition_name(label, a, min(a + size, n_rows)), a, min(a + size, n_rows)) for a in range(0, n_rows, size)]
+
+
+def _is_parquet(path: Path) -> bool:
+    return path.suffix.lower() in (".parquet", ".pq")
+
+
+def table_columns(path: str | Path) -> list[str]:
+    "The column names of a CSV / Parquet table (from the Parquet footer; a CSV's header)."
+    path = Path(path)
+    return read_parquet(path, schema_only=True).names if _is_parquet(path) else list(read_table(path, nrows=0).columns)
+
+
+def table_rows(path: str | Path) -> int:
+    "The number of rows of a CSV / Parquet table (a Parquet file's from its footer)."
+    path = Path(path)
+    return pq.ParquetFile(path).metadata.num_rows if _is_parquet(path) else len(read_table(path))
+
+
+def table_parts(path: str | Path, size: int, columns: list[str] | None = None) -> Iterator[tuple[str, pd.DataFrame]]:
+    """(name, rows) of a CSV / Parquet table, `size` rows at a time, indexed by their position in the table. A Parquet
+    file is read a batch at a time (memory: one partition, whatever the file's size); a CSV is read whole."""
+    path = Path(path)
+    if not _is_parquet(path):
+        df = read_table(path)
+        for name, a, b in row_partitions(len(df), size, path.name):
+            yield name, (df if columns is None else df[columns]).iloc[a:b]
+        return
+    read_parquet(path, schema_only=True)  # a missing or unreadable file: one line naming it
+    start = 0
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=size, columns=columns):
+        df = pa.Table.from_batches([batch]).to_pandas()
+        df.index = pd.RangeIndex(start, start + len(df))
+        yield partition_name(path.name, start, start + len(df)), df
+        start += len(df)
 
 # %% ../../notebooks/05_core_compute.ipynb #3e85c0c0
 # Dask's statistical profiler samples each worker's stack every 10 ms for the dashboard; on spaCy's deep stacks that

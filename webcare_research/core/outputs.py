@@ -26,8 +26,9 @@ from .errors import ConfigError, InputError
 
 # %% auto #0
 __all__ = ['FORMULA_START', 'file_sha256', 'package_asset', 'atomic_path', 'write_text', 'write_json', 'write_parquet',
-           'read_parquet', 'read_table', 'require_complete', 'neutralise_formulas', 'write_table', 'frame_to_json',
-           'frame_from_json', 'slugify', 'unique_slugs', 'contained', 'clean_notebook', 'staged_folder']
+           'read_parquet', 'read_table', 'frame_schema', 'require_complete', 'neutralise_formulas', 'write_table',
+           'frame_to_json', 'frame_from_json', 'slugify', 'unique_slugs', 'contained', 'clean_notebook',
+           'staged_folder']
 
 # %% ../../notebooks/02_core_outputs.ipynb #0c000004
 def file_sha256(path: str | Path, h=None) -> str:
@@ -124,6 +125,18 @@ def read_table(path: str | Path, **csv_kwargs) -> pd.DataFrame:
     sep = max([",", ";", "\t", "|"], key=lambda c: head.split("\n", 1)[0].count(c))
     return pd.read_csv(path, sep=sep, encoding="utf-8-sig", encoding_errors="replace", low_memory=False,
                        lineterminator="\n" if "\r\n" not in head else None, **csv_kwargs)
+
+
+def frame_schema(df: pd.DataFrame, like: pa.Schema | None = None) -> pa.Schema:
+    """The Arrow schema to write `df` and the frames after it (partitions of one table) to one Parquet file: `df`'s own,
+    pandas metadata included, with a column that is all-null in `df` typed as in `like` (e.g. the input's schema), else
+    as a string — so that a later partition with values in it still fits."""
+    s = pa.Schema.from_pandas(df, preserve_index=False)
+    for i, f in enumerate(s):
+        if pa.types.is_null(f.type):
+            known = like is not None and f.name in like.names and not pa.types.is_null(like.field(f.name).type)
+            s = s.set(i, f.with_type(like.field(f.name).type if known else pa.string()))
+    return s
 
 
 def require_complete(folder: str | Path, marker: str, stage: str) -> Path:

@@ -14,7 +14,7 @@ import warnings
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -31,8 +31,9 @@ from ..text.message_types import re2_superset, superset_hits
 from ..text.nlp import ext_key
 from tqdm.auto import tqdm
 
-from ..core.compute import choose_scheduler, map_partitions, n_partitions, partition_name, row_partitions
-from ..core.outputs import package_asset, read_parquet, read_table
+from ..core.compute import (choose_scheduler, map_partitions, n_partitions, table_columns, table_parts,
+                                           table_rows)
+from ..core.outputs import frame_schema, package_asset, read_parquet, read_table
 from ..core.signals import REDIRECT_PATTERNS, extract_agent, find_redirects
 
 # %% auto #0
@@ -460,21 +461,6 @@ def _evidence_task(args) -> pd.DataFrame:
     return ev
 
 
-def _table_parts(input: Path, rows: int, columns: list[str] | None = None) -> Iterator[tuple[str, pd.DataFrame]]:
-    "(name, rows) of a CSV / Parquet table, `rows` at a time (a Parquet file is read a batch at a time), indexed by position."
-    if input.suffix.lower() not in (".parquet", ".pq"):
-        df = read_table(input)
-        for name, a, b in row_partitions(len(df), rows, input.name):
-            yield name, (df if columns is None else df[columns]).iloc[a:b]
-        return
-    start, pf = 0, pq.ParquetFile(input)
-    for batch in pf.iter_batches(batch_size=rows, columns=columns):
-        df = pa.Table.from_batches([batch]).to_pandas()
-        df.index = pd.RangeIndex(start, start + len(df))
-        yield partition_name(input.name, start, start + len(df)), df
-        start += len(df)
-
-
 def quality_file(input: str | Path, out: str | Path, text_column: str = "text", lang: str = "auto",
                  config=None, organisation_column: str | None = None, scheduler: str = "single",
                  workers: int | None = None, client=None, partition_rows: int = 100_000,
@@ -486,11 +472,11 @@ def quality_file(input: str | Path, out: str | Path, text_column: str = "text", 
     organisation's distinct normalised replies and the scores. Memory: a partition plus those distinct replies."""
     # `config` is accepted for symmetry with the other CLI steps; organisations come from the table itself
     input, out = Path(input), Path(out)
-    is_parquet = input.suffix.lower() in (".parquet", ".pq")
-    names = (read_parquet(input, schema_only=True).names if is_parquet else list(read_table(input, nrows=0).columns))
+    names = table_columns(input)
     if text_column not in names:
         raise KeyError(f"text column {text_column!r} not in {input} (columns: {', '.join(map(str, names))})")
-    n_rows = pq.ParquetFile(input).metadata.num_rows if is_parquet else len(read_table(input))
+    n_rows = table_rows(input)
+    like = read_parquet(input, schema_only=True) if input.suffix.lower() in (".parquet", ".pq") else None
     org_col = organisation_column or ("organisation" if "organisation" in names else None)
     need = [c for c in dict.fromkeys((text_column, "author_role", "language", org_col)) if c in names]
     where = "client" if client is not None else choose_scheduler(scheduler, n_partitions(n_rows, partition_rows))
@@ -500,7 +486,7 @@ def quality_file(input: str | Path, out: str | Path, text_column: str = "text", 
     spill.mkdir()
     try:
         distinct = []  # per partition: (organisation, normalised reply) -> how often
-        tasks = ((name, (df, text_column, lang, org_col)) for name, df in _table_parts(input, partition_rows, need))
+        tasks = ((name, (df, text_column, lang, org_col)) for name, df in table_parts(input, partition_rows, need))
         with tqdm(total=2 * n_rows, desc=f"quality {input.name}", unit="msg", disable=not progress) as bar:
             for k, ev in enumerate(map_partitions(_evidence_task, tasks, where, workers=workers, client=client)):
                 ev.to_parquet(spill / f"{k:06d}.parquet")
@@ -513,15 +499,14 @@ def quality_file(input: str | Path, out: str | Path, text_column: str = "text", 
                              index=seen.index)
             del distinct, seen
             writer, frames = None, []
-            for k, (name, df) in enumerate(_table_parts(input, partition_rows)):
+            for k, (name, df) in enumerate(table_parts(input, partition_rows)):
                 ev = pd.read_parquet(spill / f"{k:06d}.parquet")
                 counts = pd.Series(near.reindex(pd.MultiIndex.from_arrays([ev["_group"], ev["_norm"]])).to_numpy(),
                                    index=ev.index)
                 res = quality_columns(df, ev.drop(columns="_group"), counts, min_others)
-                table = pa.Table.from_pandas(res, preserve_index=False)
                 if writer is None:
-                    writer = pq.ParquetWriter(tmp, table.schema)
-                writer.write_table(table if table.schema == writer.schema else table.cast(writer.schema))
+                    writer = pq.ParquetWriter(tmp, frame_schema(res, like))
+                writer.write_table(pa.Table.from_pandas(res, schema=writer.schema, preserve_index=False))
                 if collect:
                     frames.append(res)
                 bar.update(len(df))

@@ -28,7 +28,8 @@ from ..study.config import StudyConfig, load_config, SECRETS_FILE
 from ..ingest.stream import ingest
 from ..text.enrich import enrich_file
 from ..quality.replies import quality_file
-from ..topics.model import FIT_ROWS, bertopic_available, topics_file
+from ..topics.model import FIT_ROWS, bertopic_available
+from ..topics.file import topics_file
 from ..measures.sql import measure_dir, store_measures
 from ..benchmark.study import findings_index, study_findings
 from ..benchmark.league import REDIRECTS, difference_tests, league_table

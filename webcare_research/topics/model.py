@@ -27,20 +27,20 @@ from threadpoolctl import threadpool_limits
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP_WORDS
 
-from ..study.config import StudyConfig, load_config, norm_handle
+from ..study.config import load_config
 from ..core.compute import choose_scheduler, dask_client, map_partitions, n_partitions, partition_name
 from ..core.errors import UserError
-from ..core.outputs import package_asset, read_table, write_table
+from ..core.outputs import package_asset
 from ..mentions.privacy import pseudonymise_text
 # the back-end classes too: models saved before the embeddings had their own module refer to them as topics.<class>
 from .embeddings import LocalModelEmbedder, TfidfSvdEmbedder, make_embedder
-from .plots import save_topic_figures, topic_views
 from .evaluation import npmi_coherence, stability_score, topic_diversity
 
 # %% auto #0
 __all__ = ['LANGS', 'PROFANITY', 'STOP_WORDS', 'FIT_ROWS', 'word_list', 'brand_words', 'Preprocessor', 'CentroidClusterer',
            'canonical_order', 'default_n_topics', 'default_min_topic_size', 'MissingExtraError', 'bertopic_available',
-           'TopicModel', 'save_model', 'load_model', 'fit_sample', 'TopicAssigner', 'assign_topics', 'topics_file']
+           'TopicModel', 'save_model', 'load_model', 'text_keys', 'sample_positions', 'fit_sample', 'TopicAssigner',
+           'assign_topics']
 
 # %% ../../notebooks/63_topics_model.ipynb #b6af8d9b
 from ..core.patterns import HANDLE_PATTERN  # entities are recognised alike everywhere
@@ -443,14 +443,32 @@ def load_model(path: str | Path) -> TopicModel:
 FIT_ROWS = 200_000  # messages a topic model is fitted on at most; beyond that a seeded sample, and all are assigned
 
 
-def fit_sample(texts: Sequence[Any], langs: Sequence[str] | None, fit_rows: int | None, seed: int) -> np.ndarray:
-    """Positions of the messages to fit on: all, or `fit_rows` of them drawn with `seed` from the canonical order
-    (sorted by text), so the same messages in another row order give the same sample."""
-    n = len(texts)
+def text_keys(texts: Sequence[Any], langs: Sequence[str] | None = None) -> np.ndarray:
+    "A 64-bit key per (text, language) (uint64; missing counts as empty): equal messages get equal keys."
+    s = lambda xs: pd.util.hash_array(np.array([x if isinstance(x, str) else "" for x in xs], dtype=object))
+    keys = s(texts)
+    if langs is not None:
+        with np.errstate(over="ignore"):
+            keys = keys ^ (s(langs) * np.uint64(0x9E3779B97F4A7C15))
+    return keys
+
+
+def sample_positions(keys: np.ndarray, fit_rows: int | None, seed: int) -> np.ndarray:
+    """Positions of the messages to fit on, given their `text_keys`: all, or `fit_rows` drawn with `seed` from the
+    messages in key order — so the same messages in another row order give the same sample, and a file can be
+    sampled from its keys alone (64 bits a message, not its text)."""
+    n = len(keys)
     if not fit_rows or n <= fit_rows:
         return np.arange(n)
-    order = canonical_order(texts, langs)
+    order = np.argsort(keys, kind="stable")
     return np.sort(order[np.random.default_rng(seed).choice(n, int(fit_rows), replace=False)])
+
+
+def fit_sample(texts: Sequence[Any], langs: Sequence[str] | None, fit_rows: int | None, seed: int) -> np.ndarray:
+    "Positions of the messages to fit on (see `sample_positions`)."
+    if not fit_rows or len(texts) <= fit_rows:
+        return np.arange(len(texts))
+    return sample_positions(text_keys(texts, langs), fit_rows, seed)
 
 
 class TopicAssigner:
@@ -504,66 +522,3 @@ def assign_topics(model: TopicModel, texts: Sequence[Any], langs: Sequence[str] 
         out = list(map_partitions(_assign, parts, "single", client=c))
     return (np.concatenate(out) if out else np.zeros(0, np.int64)), where
 
-
-def topics_file(input: str | Path, out_dir: str | Path, text_column: str = "text", lang: str = "auto",
-                seed: int = 42, config: StudyConfig | None = None, fit_rows: int | None = FIT_ROWS,
-                scheduler: str = "single", workers: int | None = None, client=None, partition_rows: int = 100_000,
-                **model_kwargs) -> dict:
-    """Fit topics on a table's text column; write assignments.parquet, topics.csv, model_card.json; return the card.
-    More than `fit_rows` modelled messages: fitted on a seeded sample, every message assigned per partition (on Dask
-    with `scheduler` / `client`)."""
-    cfg = config or load_config()
-    df = read_table(input)
-    if text_column not in df.columns:
-        raise ValueError(f"{input}: no text column {text_column!r}; columns are {list(df.columns)}")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    modelled = np.ones(len(df), dtype=bool)
-    if "author_role" in df.columns:
-        modelled = (df["author_role"].astype("string") != "organisation").fillna(True).to_numpy()
-    rows = np.flatnonzero(modelled)
-    texts = df[text_column].astype("string").to_numpy(dtype=object, na_value=None)[rows]
-    langs = None
-    if "language" in df.columns and lang == "auto":
-        langs = df["language"].astype("string").fillna("auto").to_numpy(dtype=object)[rows].tolist()
-    org_words = {norm_handle(h) for o in cfg.organisations for h in [o.name, *o.handles]}
-    keep = {h for o in cfg.organisations for h in o.handles}
-    model = TopicModel(lang=lang, seed=seed, key=cfg.key, keep_handles=keep,
-                       stop_words={w for h in org_words for w in re.split(r"[\s_]+", h) if w}, **model_kwargs)
-    fit = fit_sample(texts, langs, fit_rows, seed)
-    sampled = len(fit) < len(texts)
-    if sampled:
-        model.fit([texts[i] for i in fit], langs=None if langs is None else [langs[i] for i in fit])
-        topics, assigned_on = assign_topics(model, texts, langs, scheduler, workers, client, partition_rows)
-        sizes = pd.Series(topics).value_counts()  # the table's sizes and shares over every message, not the sample
-        model.topic_table_["size"] = model.topic_table_["topic"].map(sizes).fillna(0).astype("int64")
-        model.topic_table_["share"] = model.topic_table_["size"] / len(topics)
-        t = model.topic_table_
-        model.topic_table_ = t.iloc[np.lexsort((t["topic"], -t["size"], t["topic"] == -1))].reset_index(drop=True)
-    else:  # the fit's own assignments (what `transform` gives them too)
-        topics, assigned_on = model.fit_transform(list(texts), langs=langs), "fit"
-    res = df  # read for this call: gets its columns in place (a copy of a 2.8M-row table was ~1.5 GB of peak memory)
-    topic = pd.Series(pd.NA, index=df.index, dtype="Int64")
-    topic.iloc[rows] = topics
-    res["topic"] = topic
-    res["topic_label"] = pd.Series([model.labels_.get(int(t)) if t is not pd.NA else None for t in topic],
-                                   index=df.index, dtype="string")
-    res.columns = [str(c) for c in res.columns]
-    res.to_parquet(out / "assignments.parquet", index=False)
-    write_table(model.topic_table_, out / "topics.csv")  # example messages: formulas neutralised
-    save_model(model, out / "model")
-    threads_path = Path(input).with_name("threads.parquet")
-    threads = pd.read_parquet(threads_path) if "author_role" in df.columns and threads_path.exists() else None
-    views = topic_views(res, threads)
-    for name, v in views.items():
-        (out / "views").mkdir(exist_ok=True)
-        write_table(v, out / "views" / f"{name}.csv")
-    save_topic_figures(model.topic_table_, views, out)
-    card = {"input": str(input), "text_column": text_column, "lang": lang, "n_rows": len(df),
-            "n_modelled": int(len(rows)), "views": sorted(views), **model.card(),
-            "fit_rows": fit_rows, "fitted_on": "a seeded sample" if sampled else "every modelled message",
-            "assigned_on": assigned_on}
-    if "over_time" in views:  # messages with outlier dates: left out of topics over time, reported here
-        card["over_time_outside"] = int(views["over_time"].attrs.get("outside", 0))
-    (out / "model_card.json").write_text(json.dumps(card, indent=2, default=str), encoding="utf-8")
-    return card

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['topic_breakdown', 'as_utc', 'topics_over_time', 'topic_message_types', 'topic_service', 'topic_views',
-           'plot_topic_sizes', 'plot_topics_over_time', 'save_topic_figures']
+__all__ = ['VIEW_COLUMNS', 'topic_breakdown', 'as_utc', 'topics_over_time', 'topic_message_types', 'topic_service',
+           'service_table', 'topic_views', 'plot_topic_sizes', 'plot_topics_over_time', 'save_topic_figures']
 
 # %% ../../notebooks/62_topics_plots.ipynb #66fced14
 def _topical(df: pd.DataFrame, topic_col: str = "topic") -> pd.DataFrame:
@@ -87,6 +87,11 @@ def topic_service(assignments: pd.DataFrame, threads: pd.DataFrame, min_messages
     t = threads.assign(message_id=threads["message_id"].astype("string"))
     j = d.merge(t[["message_id", "answered", "frt_min", *(["frt_business_min"] if "frt_business_min" in t else [])]],
                 on="message_id", how="inner")
+    return service_table(j, min_messages, topic_col)
+
+
+def service_table(j: pd.DataFrame, min_messages: int = 10, topic_col: str = "topic") -> pd.DataFrame:
+    "`topic_service` of topical messages already joined to their thread rows (topic, topic_label, answered, frt_*)."
     g = j.groupby([topic_col, "topic_label"])
     out = pd.DataFrame({"inbound": g.size(), "answered": g["answered"].sum().astype("int64")})
     out["response_rate"] = out["answered"] / out["inbound"]
@@ -99,14 +104,14 @@ def topic_service(assignments: pd.DataFrame, threads: pd.DataFrame, min_messages
                            na_position="last").reset_index(drop=True)
 
 # %% ../../notebooks/62_topics_plots.ipynb #d0db7288
-_VIEW_COLUMNS = ("topic", "topic_label", "created_at", "organisation", "channel", "sentiment", "language", "message_id")
+VIEW_COLUMNS = ("topic", "topic_label", "created_at", "organisation", "channel", "sentiment", "language", "message_id")
 
 
 def topic_views(assignments: pd.DataFrame, threads: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     "Every view the columns allow: over_time, by_organisation, by_channel, by_sentiment, by_language, message_types, service."
     # only the columns a view reads (not the texts): each view filters its own copy (the topics stage at 2.8M messages:
     # 63.8 -> 55.1 s, 6.0 -> 5.6 GB)
-    assignments = assignments[[c for c in assignments.columns if c in _VIEW_COLUMNS or str(c).startswith("type_")]]
+    assignments = assignments[[c for c in assignments.columns if c in VIEW_COLUMNS or str(c).startswith("type_")]]
     out: dict[str, pd.DataFrame] = {}
     if "created_at" in assignments and as_utc(assignments["created_at"]).notna().any():
         out["over_time"] = topics_over_time(assignments)
