@@ -226,7 +226,7 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
         _stamp_file(data / "enriched.parquet", "enrich", keys["enrich"])
 
     def stage_quality():
-        quality_file(data / "enriched.parquet", data / "quality.parquet", config=cfg, progress=progress,
+        quality_file(data / "enriched.parquet", data / "quality.parquet", config=cfg, progress=progress, collect=False,
                      **compute("quality", data / "enriched.parquet"))
         _stamp_file(data / "quality.parquet", "quality", keys["quality"])
 
