@@ -42,9 +42,15 @@ def _modelled(df: pd.DataFrame, text_column: str, use_langs: bool) -> tuple[np.n
     return rows, texts, langs
 
 
+def _shared_strings(s: pd.Series) -> pd.Series:
+    "A column read as categories (Parquet dictionary), as plain strings: every row points at one of a few shared objects."
+    return s.astype(object).where(s.notna(), None) if isinstance(s.dtype, pd.CategoricalDtype) else s
+
+
 def _service(path: Path, threads: Path) -> pd.DataFrame:
     "`topic_service` of an assignments file: its topical rows' message ids looked up among the threads' (Arrow hashes)."
-    a = pq.read_table(path, columns=["message_id", "topic", "topic_label"], filters=[("topic", ">=", 0)])
+    a = pq.read_table(path, columns=["message_id", "topic", "topic_label"], filters=[("topic", ">=", 0)],
+                      read_dictionary=["topic_label"])
     t_cols = [c for c in ("message_id", "answered", "frt_min", "frt_business_min") if c in table_columns(threads)]
     t = pq.read_table(threads, columns=t_cols)
     ids = lambda c: c.combine_chunks().cast(pa.string()) if c.num_chunks else pa.array([], pa.string())
@@ -54,6 +60,7 @@ def _service(path: Path, threads: Path) -> pd.DataFrame:
     take = t.drop_columns(["message_id"]).take(pos.filter(hit)).to_pandas()
     j = pd.concat([j, take], axis=1)
     j["topic"] = j["topic"].astype("int64")
+    j["topic_label"] = _shared_strings(j["topic_label"])
     return service_table(j)
 
 
@@ -68,9 +75,8 @@ def file_views(path: str | Path, threads: str | Path | None = None) -> dict[str,
     strings = [c for c in cols if c in ("topic_label", "organisation", "channel", "sentiment", "language")]
     t = pq.read_table(path, columns=cols, filters=[("topic", ">=", 0)], read_dictionary=strings)
     df = t.to_pandas()
-    for c in strings:  # categories back to plain strings: every row points at one of a few shared objects
-        if isinstance(df[c].dtype, pd.CategoricalDtype):
-            df[c] = df[c].astype(object).where(df[c].notna(), None)
+    for c in strings:
+        df[c] = _shared_strings(df[c])
     views = topic_views(df)
     if threads is not None and "message_id" in names:
         views["service"] = _service(path, Path(threads))
