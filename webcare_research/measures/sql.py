@@ -12,10 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from ..core.errors import InputError
 from ..core.outputs import package_asset, read_parquet, require_complete
-from ..ingest.store import STORE, read_store, store_files, store_index
+from ..ingest.store import STORE, org_key, read_store, store_files, store_index
 from .basic import first_measures, format_definitions
 from .rates import add_rate
 from .service import _hours_arrays, coverage_frame, hour_of_week_frame
@@ -25,11 +28,11 @@ from ..study.config import WEEKDAYS, StudyConfig
 __all__ = ['QUERIES', 'BASIC_DTYPES', 'MONTH', 'FIRST_RESPONSE_DTYPES', 'query_text', 'query_doc', 'run_query', 'thread_files',
            'basic_measures', 'check_selection', 'window_end', 'measure_dir', 'coverage_measures',
            'hour_of_week_measures', 'survival_inputs', 'first_responses', 'sql_parts', 'store_organisations',
-           'store_measures']
+           'conversation_rows', 'store_measures']
 
 # %% ../../notebooks/76_measures_sql.ipynb #63e73f61
 QUERIES = ("basic", "coverage", "hour_of_week", "survival", "survival_business", "window", "first_responses",
-           "conversations")
+           "shared_conversations")
 
 
 def query_text(name: str) -> str:
@@ -51,10 +54,9 @@ def _param(v):
     return str(v) if isinstance(v, Path) else v
 
 
-def run_query(name: str, threads: int | None = None, limit_zero: bool = False, arrow: bool = False,
-              **params) -> pd.DataFrame:
+def run_query(name: str, threads: int | None = None, limit_zero: bool = False, **params) -> pd.DataFrame:
     """Run a named query on a fresh in-memory DuckDB with `params` (paths, lists of paths, values) and return a
-    DataFrame (`limit_zero`: only its columns and types; `arrow`: converted by Arrow, as `pd.read_parquet` would)."""
+    DataFrame (`limit_zero`: only its columns and types)."""
     import duckdb
     for v in params.values():  # a missing or broken input file: one line naming it, before DuckDB's own message
         for f in (v if isinstance(v, (list, tuple)) else [v]):
@@ -67,8 +69,7 @@ def run_query(name: str, threads: int | None = None, limit_zero: bool = False, a
             con.execute(f"SET threads = {int(threads)}")
         sql = query_text(name)
         sql = f"SELECT * FROM ({sql}) LIMIT 0" if limit_zero else sql
-        values = {k: _param(v) for k, v in params.items()}
-        return con.sql(sql, params=values).to_arrow_table().to_pandas() if arrow else con.execute(sql, values).df()
+        return con.execute(sql, {k: _param(v) for k, v in params.items()}).df()
     finally:
         con.close()
 
@@ -230,6 +231,30 @@ def store_organisations(folder: str | Path, table: str = "threads") -> list:
     return [names[k] for k in sorted(names)]
 
 
+def conversation_rows(folder: str | Path, organisation, columns: list[str]) -> pd.DataFrame:
+    """`columns` of every message of the conversations `organisation` takes part in, in the flat table's order: its own
+    mention partitions, plus the messages of those conversations in other partitions (`shared_conversations`)."""
+    own = store_files(folder, "mentions", [organisation])
+    others = [f for f in store_files(folder, "mentions") if f not in set(own)]
+    cols = list(dict.fromkeys([*columns, "conversation_id", "row"]))
+    tables = [pq.read_table(f, columns=cols) for f in own]
+    if own and others:
+        for f, ids in run_query("shared_conversations", org_files=own, other_files=others).groupby("file")["conversation_id"]:
+            t = pq.read_table(f, columns=cols)
+            tables.append(t.filter(pc.is_in(t["conversation_id"], value_set=pa.array(ids, t.schema.field("conversation_id").type))))
+    if not tables:
+        return read_store(folder, "mentions", [organisation], columns=columns)
+    t = pa.concat_tables(tables)
+    del tables
+    t = t.take(pc.sort_indices(t["row"])).select(list(columns))  # the flat table's order
+    pool = pa.default_memory_pool()
+    pool.release_unused()  # Arrow's allocator keeps freed pages: give the unsorted copy back before pandas needs room
+    df = t.to_pandas(self_destruct=True, split_blocks=True)  # each column's Arrow buffers freed once converted
+    del t
+    pool.release_unused()  # (5.5M messages of one organisation: peak 6.0 -> 4.2 GB)
+    return df.reset_index(drop=True)
+
+
 def store_measures(folder: str | Path, config: StudyConfig, progress: bool = False) -> pd.DataFrame:
     """`extended_measures` of a whole study store, computed one organisation at a time (memory: the largest
     organisation's columns); the window end and the reach quartiles over the whole store, so the table is the same."""
@@ -244,14 +269,11 @@ def store_measures(folder: str | Path, config: StudyConfig, progress: bool = Fal
                  ["author_followers"] for o in orgs]
     edges = reach_edges(pd.concat(followers, ignore_index=True) if followers else pd.Series([], dtype="float64"))
     del followers
-    end, parts, everyone = window_end(folder), [], store_files(folder, "mentions")
+    end, parts = window_end(folder), []
     for o in tqdm(orgs, desc="measures", unit="organisation", disable=not progress):
         pick = sql_parts(folder, config, organisations=[o])
         pick["window_end"] = end
-        mentions = run_query("conversations", arrow=True, mention_files=everyone,
-                             org_files=store_files(folder, "mentions", [o]))
-        mentions["created_at"] = mentions["created_at"].astype("datetime64[ns, UTC]")
-        ext = extended_measures(mentions[[c for c in m_cols if c in mentions]],
+        ext = extended_measures(conversation_rows(folder, o, m_cols),
                                 read_store(folder, "threads", [o], columns=t_cols), config, reach=edges, **pick)
         parts.append(ext[ext["organisation"] == o])  # a conversation shared with another organisation counts there
     if not parts:
