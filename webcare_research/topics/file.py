@@ -138,7 +138,7 @@ def topics_file(input: str | Path, out_dir: str | Path, text_column: str = "text
                 topic = pd.Series(pd.NA, index=df.index, dtype="Int64")
                 topic.iloc[rows] = topics
                 df = df.assign(topic=topic, topic_label=topic.map(model.labels_).astype("string"))
-                df.columns = [str(c) for c in df.columns]
+                df.columns = [str(name) for name in df.columns]
                 sizes.update(dict(zip(*np.unique(np.asarray(topics, dtype=np.int64), return_counts=True))))
                 if writer is None:
                     writer = stack.enter_context(pq.ParquetWriter(tmp, frame_schema(df, like)))
