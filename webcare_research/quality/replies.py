@@ -375,8 +375,9 @@ def _spacy_markers(texts: pd.Series, langs: pd.Series, batch_size: int = 1000, p
             if len(sub):
                 nlp = quality_nlp(lang)
                 cfg = {name: {"prefilter": prefilter} for name in nlp.pipe_names}
-                for idx, doc in zip(sub.index, nlp.pipe(sub.tolist(), batch_size=batch_size, component_cfg=cfg)):
-                    rows[idx] = doc.user_data[_MARKERS]
+                with nlp.memory_zone():  # these texts' new words forgotten afterwards (see text.enrich)
+                    for idx, doc in zip(sub.index, nlp.pipe(sub.tolist(), batch_size=batch_size, component_cfg=cfg)):
+                        rows[idx] = doc.user_data[_MARKERS]
     labels = [lab for g in GROUPS.values() for lab in g]
     frame = pd.DataFrame.from_dict(rows, orient="index").reindex(index=texts.index, columns=labels)
     return frame.astype("string")
