@@ -18,6 +18,11 @@ __all__ = ['VIEW_COLUMNS', 'topic_breakdown', 'as_utc', 'topics_over_time', 'top
            'service_table', 'topic_views', 'plot_topic_sizes', 'plot_topics_over_time', 'save_topic_figures']
 
 # %% ../../notebooks/62_topics_plots.ipynb #66fced14
+def _only(df: pd.DataFrame, *cols: str) -> pd.DataFrame:
+    "The columns a view reads (the rest is never copied: 27M topical rows of a 50M study, 10.9 -> ~5 GB)."
+    return df[[c for c in dict.fromkeys(cols) if c in df.columns]]
+
+
 def _topical(df: pd.DataFrame, topic_col: str = "topic") -> pd.DataFrame:
     d = df[df[topic_col].notna()].copy()
     d = d[d[topic_col].astype("int64") >= 0]
@@ -31,7 +36,7 @@ def topic_breakdown(df: pd.DataFrame, by: str, topic_col: str = "topic") -> pd.D
     "Messages per group × topic, with the topic's share within the group (columns: by, topic, label, count, share)."
     if by not in df.columns:
         raise KeyError(f"no column {by!r} to break topics down by")
-    d = _topical(df, topic_col)
+    d = _topical(_only(df, by, topic_col, "topic_label"), topic_col)
     g = d.groupby([by, topic_col, "topic_label"], dropna=False, observed=True).size().rename("count").reset_index()
     g["share"] = g["count"] / g.groupby(by, dropna=False, observed=True)["count"].transform("sum")
     return g.rename(columns={topic_col: "topic", "topic_label": "label"}).sort_values(
@@ -54,7 +59,7 @@ def topics_over_time(df: pd.DataFrame, freq: str = "W", time_col: str = "created
     """Messages per period × topic (period start, topic, label, count, share of the period). Dates more than
     `margin_days` outside the central range of the data (quantiles `clip`, 1 − `clip`) are outliers — one tweet from
     years earlier would squash the figure —: left out, and counted in `attrs["outside"]`."""
-    d = _topical(df, topic_col)
+    d = _topical(_only(df, time_col, topic_col, "topic_label"), topic_col)
     ts = as_utc(d[time_col])
     known = ts.notna()
     inside = known.copy()
@@ -72,7 +77,7 @@ def topic_message_types(df: pd.DataFrame, topic_col: str = "topic") -> pd.DataFr
     types = [c for c in df.columns if c.startswith("type_")]
     if not types:
         raise KeyError("no type_* columns: run `webcare enrich` first")
-    d = _topical(df, topic_col)
+    d = _topical(_only(df, topic_col, "topic_label", *types), topic_col)
     g = d.groupby([topic_col, "topic_label"])
     out = g[types].mean().astype(float).add_prefix("share_")
     out.insert(0, "messages", g.size())
