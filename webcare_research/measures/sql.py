@@ -135,6 +135,8 @@ def measure_dir(processed_dir: str | Path, config: StudyConfig | None = None, re
     """First measures from an ingest output folder, of all of it or of some organisations / months (its store). The
     direct rule runs as DuckDB SQL over its thread table; the thread rule in pandas (`first_measures`, the reference)."""
     d = require_complete(processed_dir, "ingest_summary.json", "ingest")
+    for table in ("mentions", "threads"):  # the measures read the store, but a broken flat table means a broken folder
+        read_parquet(d / f"{table}.parquet", schema_only=True)
     check_selection(d, organisations, months)
     if reply_rule == "direct":
         out = basic_measures(d, organisations=organisations, months=months)

@@ -74,10 +74,14 @@ def file_views(path: str | Path, threads: str | Path | None = None) -> dict[str,
         return {}
     strings = [c for c in cols if c in ("topic_label", "organisation", "channel", "sentiment", "language")]
     t = pq.read_table(path, columns=cols, filters=[("topic", ">=", 0)], read_dictionary=strings)
-    df = t.to_pandas()
+    df = t.to_pandas(self_destruct=True, split_blocks=True)  # Arrow's buffers freed column by column
+    del t
+    pa.default_memory_pool().release_unused()
     for c in strings:
         df[c] = _shared_strings(df[c])
     views = topic_views(df)
+    del df  # before the service view reads the thread table
+    pa.default_memory_pool().release_unused()
     if threads is not None and "message_id" in names:
         views["service"] = _service(path, Path(threads))
     return views
