@@ -218,9 +218,10 @@ def first_responses(folder: str | Path, organisations=None, months=None, threads
     return out
 
 # %% ../../notebooks/76_measures_sql.ipynb #4b010dce
-def sql_parts(source: str | Path, config: StudyConfig, organisations=None, months=None) -> dict:
-    "`extended_measures` keyword arguments computed by DuckDB over a source: window_end, coverage, km_inputs."
-    end = window_end(source)
+def sql_parts(source: str | Path, config: StudyConfig, organisations=None, months=None, end=None) -> dict:
+    """`extended_measures` keyword arguments computed by DuckDB over a source: window_end, coverage, km_inputs (`end`:
+    the source's window end, when known already)."""
+    end = window_end(source) if end is None else end
     pick = {"organisations": organisations, "months": months}
     km = (survival_inputs(source, end, **pick),
           survival_inputs(source, end, business=True, config=config, **pick) if config.hours is not None else None)
@@ -273,8 +274,7 @@ def store_measures(folder: str | Path, config: StudyConfig, progress: bool = Fal
     del followers
     end, parts = window_end(folder), []
     for o in tqdm(orgs, desc="measures", unit="organisation", disable=not progress):
-        pick = sql_parts(folder, config, organisations=[o])
-        pick["window_end"] = end
+        pick = sql_parts(folder, config, organisations=[o], end=end)
         ext = extended_measures(conversation_rows(folder, o, m_cols),
                                 read_store(folder, "threads", [o], columns=t_cols), config, reach=edges, **pick)
         parts.append(ext[ext["organisation"] == o])  # a conversation shared with another organisation counts there
