@@ -8,10 +8,11 @@ import pytest
 from webcare_research.demo.generate import write_demo
 from webcare_research.ingest.stage import ingest
 from webcare_research.measures.basic import first_measures
+from webcare_research.measures.conversation import handoff_table
 from webcare_research.ingest.store import read_store
 from webcare_research.measures.service import coverage_table, extended_measures, hour_of_week
 from webcare_research.measures.sql import (QUERIES, basic_measures, coverage_measures, first_responses,
-                                           hour_of_week_measures, measure_dir, query_doc, sql_parts,
+                                           handoff_measures, hour_of_week_measures, measure_dir, query_doc, sql_parts,
                                            store_measures, survival_inputs)
 from webcare_research.measures.survival import survival_data
 from webcare_research.study.config import StudyConfig, load_config
@@ -46,8 +47,17 @@ def _check(folder, cfg=None):
         ref = survival_data(flat, business=True, config=cfg)[SURVIVAL].sort_values(SURVIVAL).reset_index(drop=True)
         pd.testing.assert_frame_equal(svb, ref, check_exact=False, rtol=1e-12, atol=1e-9)
         assert (svb.event == 0).any()
+    # hand-off: signals' patterns and masks run by DuckDB = by Arrow
+    mflat = pd.read_parquet(folder / "mentions.parquet")
+    ho = handoff_measures(folder)
+    pd.testing.assert_frame_equal(ho, handoff_table(mflat, flat[flat.organisation.notna()]), check_dtype=False,
+                                  check_exact=False, rtol=1e-12)
+    assert ho["handoff_replies"].sum() > 0
+    pd.testing.assert_frame_equal(handoff_measures(folder, threads=1), handoff_measures(threads, threads=4))
+    # every SQL part handed to extended_measures = its pandas computation
+    whole = extended_measures(mflat, flat, cfg, **sql_parts(folder, cfg))
+    pd.testing.assert_frame_equal(whole, extended_measures(mflat, flat, cfg), check_exact=False, rtol=1e-12)
     # the run's measures stage: the pandas families one organisation at a time = on the whole tables
-    whole = extended_measures(pd.read_parquet(folder / "mentions.parquet"), flat, cfg, **sql_parts(folder, cfg))
     by_org = store_measures(folder, cfg)
     assert set(by_org.columns) == set(whole.columns)
     pd.testing.assert_frame_equal(by_org[list(whole.columns)], whole)

@@ -18,21 +18,23 @@ import pyarrow.parquet as pq
 
 from ..core.errors import InputError
 from ..core.outputs import package_asset, read_parquet, require_complete
+from ..core.signals import REDIRECT_MASKS, _any_mask, redirect_pattern
 from ..ingest.store import STORE, org_key, read_store, store_files, store_index
 from .basic import first_measures, format_definitions
+from .conversation import HANDOFF_KINDS
 from .rates import add_rate
 from .service import _hours_arrays, coverage_frame, hour_of_week_frame
 from ..study.config import WEEKDAYS, StudyConfig
 
 # %% auto #0
-__all__ = ['QUERIES', 'BASIC_DTYPES', 'MONTH', 'FIRST_RESPONSE_DTYPES', 'query_text', 'query_doc', 'run_query', 'thread_files',
-           'basic_measures', 'check_selection', 'window_end', 'measure_dir', 'coverage_measures',
-           'hour_of_week_measures', 'survival_inputs', 'first_responses', 'sql_parts', 'store_organisations',
-           'conversation_rows', 'store_measures']
+__all__ = ['QUERIES', 'BASIC_DTYPES', 'MONTH', 'FIRST_RESPONSE_DTYPES', 'HANDOFF_DTYPES', 'query_text', 'query_doc', 'run_query',
+           'thread_files', 'basic_measures', 'check_selection', 'window_end', 'measure_dir', 'coverage_measures',
+           'hour_of_week_measures', 'survival_inputs', 'first_responses', 'handoff_params', 'mention_files',
+           'handoff_measures', 'sql_parts', 'store_organisations', 'conversation_rows', 'store_measures']
 
 # %% ../../notebooks/76_measures_sql.ipynb #63e73f61
 QUERIES = ("basic", "coverage", "hour_of_week", "survival", "survival_business", "window", "first_responses",
-           "shared_conversations")
+           "shared_conversations", "handoff")
 
 
 def query_text(name: str) -> str:
@@ -67,7 +69,9 @@ def run_query(name: str, threads: int | None = None, limit_zero: bool = False, *
         con.execute("SET TimeZone = 'UTC'")  # times come back in UTC, whatever the machine's zone
         if threads is not None:
             con.execute(f"SET threads = {int(threads)}")
-        sql = query_text(name)
+        *prelude, sql = [s for s in query_text(name).split(";\n") if s.strip()]  # macros first, then the query
+        for s in prelude:
+            con.execute(s)
         sql = f"SELECT * FROM ({sql}) LIMIT 0" if limit_zero else sql
         return con.execute(sql, {k: _param(v) for k, v in params.items()}).df()
     finally:
@@ -217,15 +221,61 @@ def first_responses(folder: str | Path, organisations=None, months=None, threads
         out[c] = pd.to_datetime(out[c], utc=True).astype("datetime64[ns, UTC]")
     return out
 
+# %% ../../notebooks/76_measures_sql.ipynb #5221ff09
+_MAX_MASKS = 8          # the `masked` macro of handoff.sql applies this many masks in turn
+_NEVER = r"[^\s\S]"     # an RE2 expression that matches nothing: the padding
+
+
+def handoff_params() -> dict:
+    "handoff.sql's parameters: each hand-off kind's pattern, and for the kinds with masks, their union and the padded list."
+    out = {k: redirect_pattern(k) for k in HANDOFF_KINDS}
+    for k in ("dm", "phone", "form"):
+        masks = ["(?i)" + rx for rx in REDIRECT_MASKS.get(k, [])]
+        if len(masks) > _MAX_MASKS:
+            raise ValueError(f"signals.REDIRECT_MASKS[{k!r}] has {len(masks)} masks; handoff.sql's `masked` applies {_MAX_MASKS}")
+        out[f"{k}_any"] = _any_mask(k) if masks else _NEVER
+        out[f"{k}_mask"] = masks + [_NEVER] * (_MAX_MASKS - len(masks))
+    extra = set(REDIRECT_MASKS) - {"dm", "phone", "form"}
+    if extra & set(HANDOFF_KINDS):
+        raise ValueError(f"handoff.sql masks dm, phone and form only; signals.REDIRECT_MASKS also has {sorted(extra)}")
+    return out
+
+
+def mention_files(source: str | Path, organisations=None, months=None) -> list[str]:
+    "The mention Parquet files beside a source's thread rows (`thread_files`' twin): partitions, or mentions.parquet."
+    source = Path(source)
+    folder = source.parent if source.suffix == ".parquet" else source
+    if (folder / STORE / "mentions").is_dir() and source.suffix != ".parquet":
+        return store_files(folder, "mentions", organisations, months)
+    if organisations is not None or months is not None:
+        raise ValueError(f"{source}: no partitioned store to choose organisations or months from (ingest again)")
+    return [str(folder / "mentions.parquet")]
+
+
+HANDOFF_DTYPES = {"organisation": "string", "channel": "string", "org_replies": "Int64", "handoff_replies": "Int64",
+                  "first_replies": "Int64", **{f"first_reply_handoff_{k}_share": "Float64" for k in HANDOFF_KINDS}}
+
+
+def handoff_measures(source: str | Path, threads: int | None = None, organisations=None, months=None) -> pd.DataFrame:
+    "`measures.conversation.handoff_table` (per organisation and channel, with first replies) of a source, by DuckDB."
+    replies, tfiles = mention_files(source, organisations, months), thread_files(source, organisations, months)
+    empty = not replies or not tfiles
+    if empty:
+        replies, tfiles = mention_files(source)[:1], thread_files(source)[:1]
+    out = run_query("handoff", threads=threads, limit_zero=empty, reply_files=replies, threads_file=tfiles,
+                    **handoff_params())
+    return out.astype(HANDOFF_DTYPES)
+
 # %% ../../notebooks/76_measures_sql.ipynb #4b010dce
 def sql_parts(source: str | Path, config: StudyConfig, organisations=None, months=None, end=None) -> dict:
-    """`extended_measures` keyword arguments computed by DuckDB over a source: window_end, coverage, km_inputs (`end`:
-    the source's window end, when known already)."""
+    """`extended_measures` keyword arguments computed by DuckDB over a source: window_end, coverage, km_inputs, handoff
+    (`end`: the source's window end, when known already)."""
     end = window_end(source) if end is None else end
     pick = {"organisations": organisations, "months": months}
     km = (survival_inputs(source, end, **pick),
           survival_inputs(source, end, business=True, config=config, **pick) if config.hours is not None else None)
-    return {"window_end": end, "coverage": coverage_measures(source, config, **pick), "km_inputs": km}
+    return {"window_end": end, "coverage": coverage_measures(source, config, **pick), "km_inputs": km,
+            "handoff": handoff_measures(source, **pick)}
 
 # %% ../../notebooks/76_measures_sql.ipynb #9e6c0948
 def store_organisations(folder: str | Path, table: str = "threads") -> list:
