@@ -23,7 +23,8 @@ from .outputs import read_parquet, read_table
 # %% auto #0
 __all__ = ['SCHEDULERS', 'LOCAL_WORKER_CONFIG', 'check_scheduler', 'usable_cores', 'default_workers', 'choose_scheduler',
            'partition_name', 'n_partitions', 'row_partitions', 'table_columns', 'table_rows', 'table_parts',
-           'dask_client', 'PartitionError', 'map_partitions']
+           'dask_client', 'PartitionError', 'map_partitions', 'rss_mb', 'trim_memory', 'worker_recycle_mb',
+           'recycle_when_grown']
 
 # %% ../../notebooks/05_core_compute.ipynb #6b87ed23
 SCHEDULERS = ("auto", "single", "local")  # or the address of a running scheduler: tcp://HOST:PORT
@@ -237,3 +238,47 @@ def _map_dask(client, fn, partitions, in_flight, on_done) -> Iterator[Any]:
     if failures:
         failures.sort(key=lambda f: f[0])
         raise PartitionError([(name, e) for _, name, e in failures], total) from failures[0][2]
+
+# %% ../../notebooks/05_core_compute.ipynb #38f4beac
+def rss_mb() -> float:
+    "This process's resident memory now, in MB."
+    import psutil
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def trim_memory() -> None:
+    "Give freed memory back to the operating system: a full collection, Arrow's pool, glibc's free lists."
+    import ctypes
+    import gc
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+def worker_recycle_mb() -> float:
+    "WEBCARE_WORKER_RECYCLE_MB (default 2048): the memory above which a text-stage process drops its caches."
+    raw = os.environ.get("WEBCARE_WORKER_RECYCLE_MB", "2048")
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"WEBCARE_WORKER_RECYCLE_MB={raw!r} is not a number of megabytes", hint="e.g. 2048") from None
+
+
+_AFTER_RELEASE = [float("-inf")]  # this process's memory after its last release (MB)
+_MARGIN_MB = 512
+
+
+def recycle_when_grown(release: Callable[[], None], limit_mb: float | None = None) -> bool:
+    """After a partition: when this process holds more than `limit_mb` (default `worker_recycle_mb()`) and has grown
+    by more than 512 MB since its last release, call `release` (drop what grows with the texts seen) and
+    `trim_memory`; True when it did. (The margin: a process big for other reasons does not rebuild every time.)"""
+    limit = worker_recycle_mb() if limit_mb is None else limit_mb
+    if rss_mb() <= max(limit, _AFTER_RELEASE[0] + _MARGIN_MB):
+        return False
+    release()
+    trim_memory()
+    _AFTER_RELEASE[0] = rss_mb()
+    return True

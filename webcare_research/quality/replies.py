@@ -31,8 +31,8 @@ from ..text.message_types import re2_superset, superset_hits
 from ..text.nlp import ext_key
 from tqdm.auto import tqdm
 
-from ..core.compute import (choose_scheduler, map_partitions, n_partitions, table_columns, table_parts,
-                                           table_rows)
+from ..core.compute import (choose_scheduler, map_partitions, n_partitions, recycle_when_grown,
+                                           table_columns, table_parts, table_rows)
 from ..core.outputs import frame_schema, package_asset, read_parquet, read_table
 from ..core.signals import REDIRECT_PATTERNS, extract_agent, find_redirects
 
@@ -459,6 +459,7 @@ def _evidence_task(args) -> pd.DataFrame:
     df, text_column, lang, org_col = args
     ev = reply_evidence(df, text_column, lang)
     ev["_group"] = df.loc[ev.index, org_col].astype("string").fillna("_none") if org_col else "_all"
+    recycle_when_grown(quality_nlp.cache_clear)  # a long-lived worker drops its grown vocabularies (core.compute)
     return ev
 
 

@@ -24,11 +24,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
-from ..core.compute import choose_scheduler, map_partitions, n_partitions, partition_name
+from ..core.compute import (choose_scheduler, map_partitions, n_partitions, partition_name,
+                                           recycle_when_grown)
 from ..study.config import StudyConfig
 from .language import detect_language
 from .nlp import ext_key
-from .pipeline import make_nlp
+from .pipeline import make_nlp, release_text_models
 
 # %% auto #0
 __all__ = ['MESSAGE_TYPES', 'TYPE_COLUMNS', 'ENRICH_COLUMNS', 'LANG_CHOICES', 'SKIP_IN_ENRICH', 'PARQUET_SUFFIXES', 'usable_text',
@@ -198,7 +199,9 @@ def _worker(args, bar=None, n_process: int = 1) -> dict:
     texts, lang, default, other, models, batch_size, sentiment = args
     if n_process > 1 and len(texts) >= 2 * n_process:
         return _enrich_parallel(texts, lang, default, other, models, batch_size, int(n_process), bar, sentiment)
-    return enrich_texts(texts, lang, default, other, models, batch_size, bar=bar, sentiment=sentiment)
+    res = enrich_texts(texts, lang, default, other, models, batch_size, bar=bar, sentiment=sentiment)
+    recycle_when_grown(release_text_models)  # a long-lived worker drops its grown vocabularies (core.compute)
+    return res
 
 
 def _enrich_parallel(texts: list, lang: str, default: str, other, models, batch_size: int, n_process: int,

@@ -12,12 +12,19 @@ from pathlib import Path
 from spacy.language import Language
 
 from . import message_types, sentiment  # noqa: F401  importing them registers the spaCy factories
-from .nlp import ANALYTICS_COMPONENTS, make_nlp
+from . import sentiment_model
+from .nlp import ANALYTICS_COMPONENTS, _build, make_nlp
 
 # %% auto #0
-__all__ = ['analytics_nlp']
+__all__ = ['analytics_nlp', 'release_text_models']
 
 # %% ../../notebooks/44_text_pipeline.ipynb #60d4f4a1
 def analytics_nlp(lang: str = "nl", model: str | Path | None = None) -> Language:
     "The full webcare pipeline for `lang`: normaliser, entities, sentiment and message types (cached per language and model)."
     return make_nlp(lang, model=model, analytics=True)
+
+# %% ../../notebooks/44_text_pipeline.ipynb #eb5460b6
+def release_text_models() -> None:
+    "Drop the cached pipelines (and their vocabularies) and the sentiment model's per-word caches; rebuilt on next use."
+    _build.cache_clear()
+    sentiment_model._CACHES.clear()
