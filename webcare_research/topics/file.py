@@ -25,10 +25,12 @@ from ..core.compute import (choose_scheduler, dask_client, map_partitions, n_par
 from ..core.outputs import frame_schema, read_parquet, write_table
 from .model import (FIT_ROWS, TopicAssigner, TopicModel, _assign, sample_positions, save_model,
                                            text_keys)
-from .plots import VIEW_COLUMNS, save_topic_figures, service_table, topic_views
+from .plots import (VIEW_COLUMNS, _topical, as_utc, breakdown_counts, breakdown_table,
+                                           period_counts, save_topic_figures, service_table, time_window, type_sums,
+                                           type_table)
 
 # %% auto #0
-__all__ = ['file_views', 'topics_file']
+__all__ = ['VIEW_ROWS', 'file_views', 'topics_file']
 
 # %% ../../notebooks/64_topics_file.ipynb #6ffee3d7
 def _modelled(df: pd.DataFrame, text_column: str, use_langs: bool) -> tuple[np.ndarray, list, list | None]:
@@ -47,40 +49,92 @@ def _shared_strings(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna(), None) if isinstance(s.dtype, pd.CategoricalDtype) else s
 
 
+VIEW_ROWS = 2_000_000  # assignment rows a views pass holds at a time
+
+
+def _topical_parts(path: Path, cols: list[str], rows: int = VIEW_ROWS):
+    "The topical rows (topic >= 0) of an assignments file in `_topical`'s form, `rows` read at a time, strings shared."
+    strings = [c for c in cols if c in ("topic_label", "organisation", "channel", "sentiment", "language")]
+    for batch in pq.ParquetFile(path, read_dictionary=strings).iter_batches(batch_size=rows, columns=cols):
+        t = pa.Table.from_batches([batch])
+        t = t.filter(pc.greater_equal(t.column("topic"), 0))
+        if not t.num_rows:
+            continue
+        df = t.to_pandas(self_destruct=True, split_blocks=True)  # Arrow's buffers freed column by column
+        del t
+        for c in strings:
+            df[c] = _shared_strings(df[c])
+        for c in [c for c in df.columns if str(c).startswith("type_")]:
+            df[c] = df[c].astype("boolean")  # as pandas wrote them (a batch carries no pandas metadata)
+        yield _topical(df)
+
+
+def _added(parts: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
+    "Counts of parts (`breakdown_counts`' frames) added up per key."
+    return pd.concat(parts, ignore_index=True).groupby(keys, dropna=False, observed=True, sort=False)["count"].sum().reset_index()
+
+
 def _service(path: Path, threads: Path) -> pd.DataFrame:
-    "`topic_service` of an assignments file: its topical rows' message ids looked up among the threads' (Arrow hashes)."
-    a = pq.read_table(path, columns=["message_id", "topic", "topic_label"], filters=[("topic", ">=", 0)],
-                      read_dictionary=["topic_label"])
-    t_cols = [c for c in ("message_id", "answered", "frt_min", "frt_business_min") if c in table_columns(threads)]
-    t = pq.read_table(threads, columns=t_cols)
-    ids = lambda c: c.combine_chunks().cast(pa.string()) if c.num_chunks else pa.array([], pa.string())
-    pos = pc.index_in(ids(a.column("message_id")), value_set=ids(t.column("message_id")))
-    hit = pc.is_valid(pos)
-    j = a.filter(hit).drop_columns(["message_id"]).to_pandas()
-    take = t.drop_columns(["message_id"]).take(pos.filter(hit)).to_pandas()
-    j = pd.concat([j, take], axis=1)
+    """`topic_service` of an assignments file: its topical rows joined to the thread rows by DuckDB (hash join in
+    bounded memory, spilling beside the file), labels put back per topic."""
+    import duckdb
+    import shutil
+    t_cols = [c for c in ("answered", "frt_min", "frt_business_min") if c in table_columns(threads)]
+    spill = path.parent / ".service_spill"
+    con = duckdb.connect(config={"memory_limit": "1GB", "temp_directory": str(spill), "preserve_insertion_order": False})
+    try:
+        j = con.sql(f"SELECT a.topic, {', '.join('t.' + c for c in t_cols)} FROM read_parquet(?) a "
+                    "JOIN read_parquet(?) t ON a.message_id = t.message_id WHERE a.topic >= 0",
+                    params=[str(path), str(threads)]).to_arrow_table()
+        labels = con.execute("SELECT DISTINCT topic, topic_label FROM read_parquet(?) WHERE topic >= 0", [str(path)]).df()
+    finally:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+    j = j.to_pandas(self_destruct=True, split_blocks=True)
     j["topic"] = j["topic"].astype("int64")
-    j["topic_label"] = _shared_strings(j["topic_label"])
+    names = dict(zip(labels["topic"].astype("int64"), labels["topic_label"].astype(object)))
+    j.insert(1, "topic_label", j["topic"].map(names).astype(object))
     return service_table(j)
 
 
-def file_views(path: str | Path, threads: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """`topic_views` of an assignments file, reading only the topical rows' view columns (label, organisation, channel,
-    sentiment, language as shared strings) — and the service view from `threads` (a thread table) when given."""
+def file_views(path: str | Path, threads: str | Path | None = None, rows: int = VIEW_ROWS) -> dict[str, pd.DataFrame]:
+    """`topic_views` of an assignments file, `rows` at a time: each view's counts per part, added up (two passes: the
+    dates' outlier window first) — and the service view from `threads` (a thread table) when given."""
     path = Path(path)
     names = table_columns(path)
     cols = [c for c in names if (c in VIEW_COLUMNS or str(c).startswith("type_")) and c != "message_id"]
     if "topic" not in cols:
         return {}
-    strings = [c for c in cols if c in ("topic_label", "organisation", "channel", "sentiment", "language")]
-    t = pq.read_table(path, columns=cols, filters=[("topic", ">=", 0)], read_dictionary=strings)
-    df = t.to_pandas(self_destruct=True, split_blocks=True)  # Arrow's buffers freed column by column
-    del t
-    pa.default_memory_pool().release_unused()
-    for c in strings:
-        df[c] = _shared_strings(df[c])
-    views = topic_views(df)
-    del df  # before the service view reads the thread table
+    types = [c for c in cols if str(c).startswith("type_")]
+    by = [c for c in ("organisation", "channel", "sentiment", "language") if c in cols]
+    window = None
+    if "created_at" in cols:  # pass 1: the outlier window needs every date
+        dates = [as_utc(d["created_at"]) for d in _topical_parts(path, ["topic", "created_at"], rows)]
+        dates = pd.concat(dates, ignore_index=True) if dates else pd.Series([], dtype="datetime64[ns, UTC]")
+        window = time_window(dates) if dates.notna().any() else False
+        del dates
+    counts: dict[str, list] = {c: [] for c in by}
+    seen = dict.fromkeys(by, False)
+    periods, sums, outside = [], [], 0
+    for d in _topical_parts(path, cols, rows):  # pass 2: every view's counts
+        for c in by:
+            seen[c] = seen[c] or bool(d[c].notna().any())
+            counts[c].append(breakdown_counts(d, c))
+        if window:
+            got, out = period_counts(d, as_utc(d["created_at"]), window)
+            periods.append(got)
+            outside += out
+        if types:
+            sums.append(type_sums(d, types))
+    views: dict[str, pd.DataFrame] = {}
+    if window:
+        views["over_time"] = breakdown_table(_added(periods, ["period", "topic", "topic_label"]), "period")
+        views["over_time"].attrs["outside"] = outside
+    for c in by:
+        if seen[c]:
+            views[f"by_{c}"] = breakdown_table(_added(counts[c], [c, "topic", "topic_label"]), c)
+    if sums:  # (no topical row at all: no view, where topic_views gives an empty one)
+        views["message_types"] = type_table(pd.concat(sums).groupby(level=[0, 1]).sum(), types)
     pa.default_memory_pool().release_unused()
     if threads is not None and "message_id" in names:
         views["service"] = _service(path, Path(threads))

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['VIEW_COLUMNS', 'topic_breakdown', 'as_utc', 'topics_over_time', 'topic_message_types', 'topic_service',
-           'service_table', 'topic_views', 'plot_topic_sizes', 'plot_topics_over_time', 'save_topic_figures']
+__all__ = ['VIEW_COLUMNS', 'breakdown_counts', 'breakdown_table', 'topic_breakdown', 'as_utc', 'topics_over_time', 'time_window',
+           'period_counts', 'topic_message_types', 'type_sums', 'type_table', 'topic_service', 'service_table',
+           'topic_views', 'plot_topic_sizes', 'plot_topics_over_time', 'save_topic_figures']
 
 # %% ../../notebooks/62_topics_plots.ipynb #66fced14
 def _only(df: pd.DataFrame, *cols: str) -> pd.DataFrame:
@@ -32,15 +33,25 @@ def _topical(df: pd.DataFrame, topic_col: str = "topic") -> pd.DataFrame:
     return d
 
 
+def breakdown_counts(d: pd.DataFrame, by: str, topic_col: str = "topic") -> pd.DataFrame:
+    "Messages per group × topic of topical rows (`_topical`'s): by, topic, topic_label, count — counts of parts add up."
+    return d.groupby([by, topic_col, "topic_label"], dropna=False, observed=True).size().rename("count").reset_index()
+
+
+def breakdown_table(counts: pd.DataFrame, by: str, topic_col: str = "topic") -> pd.DataFrame:
+    "`breakdown_counts` (of the whole table, or of its parts added up) as the view: shares within the group, sorted."
+    g = counts.copy()
+    g["share"] = g["count"] / g.groupby(by, dropna=False, observed=True)["count"].transform("sum")
+    return g.rename(columns={topic_col: "topic", "topic_label": "label"}).sort_values(
+        [by, "count", "topic"], ascending=[True, False, True]).reset_index(drop=True)
+
+
 def topic_breakdown(df: pd.DataFrame, by: str, topic_col: str = "topic") -> pd.DataFrame:
     "Messages per group × topic, with the topic's share within the group (columns: by, topic, label, count, share)."
     if by not in df.columns:
         raise KeyError(f"no column {by!r} to break topics down by")
     d = _topical(_only(df, by, topic_col, "topic_label"), topic_col)
-    g = d.groupby([by, topic_col, "topic_label"], dropna=False, observed=True).size().rename("count").reset_index()
-    g["share"] = g["count"] / g.groupby(by, dropna=False, observed=True)["count"].transform("sum")
-    return g.rename(columns={topic_col: "topic", "topic_label": "label"}).sort_values(
-        [by, "count", "topic"], ascending=[True, False, True]).reset_index(drop=True)
+    return breakdown_table(breakdown_counts(d, by, topic_col), by, topic_col)
 
 
 def as_utc(values: pd.Series) -> pd.Series:
@@ -61,15 +72,28 @@ def topics_over_time(df: pd.DataFrame, freq: str = "W", time_col: str = "created
     years earlier would squash the figure —: left out, and counted in `attrs["outside"]`."""
     d = _topical(_only(df, time_col, topic_col, "topic_label"), topic_col)
     ts = as_utc(d[time_col])
-    known = ts.notna()
-    inside = known.copy()
-    if known.any():
-        lo, hi = ts[known].quantile(clip), ts[known].quantile(1 - clip)
-        inside = known & (ts >= lo - pd.Timedelta(days=margin_days)) & (ts <= hi + pd.Timedelta(days=margin_days))
-    d = d[inside.to_numpy()].assign(period=ts[inside].dt.tz_convert(None).dt.to_period(freq).dt.start_time)
-    out = topic_breakdown(d, "period", topic_col)
-    out.attrs["outside"] = int((known & ~inside).sum())
+    counts, outside = period_counts(d, ts, time_window(ts, clip, margin_days), freq, topic_col)
+    out = breakdown_table(counts, "period", topic_col)
+    out.attrs["outside"] = outside
     return out
+
+
+def time_window(ts: pd.Series, clip: float = 0.005, margin_days: int = 28) -> tuple | None:
+    "The dates outside which a message is an outlier (`topics_over_time`), from all the UTC dates; None: none known."
+    known = ts[ts.notna()]
+    if not len(known):
+        return None
+    lo, hi = known.quantile(clip), known.quantile(1 - clip)
+    return lo - pd.Timedelta(days=margin_days), hi + pd.Timedelta(days=margin_days)
+
+
+def period_counts(d: pd.DataFrame, ts: pd.Series, window: tuple | None, freq: str = "W",
+                  topic_col: str = "topic") -> tuple[pd.DataFrame, int]:
+    "`breakdown_counts` by period of the topical rows `d` (dates `ts`) inside `window`, and how many known dates are outside."
+    known = ts.notna()
+    inside = known & (ts >= window[0]) & (ts <= window[1]) if window is not None else known
+    d = d[inside.to_numpy()].assign(period=ts[inside].dt.tz_convert(None).dt.to_period(freq).dt.start_time)
+    return breakdown_counts(d, "period", topic_col), int((known & ~inside).sum())
 
 
 def topic_message_types(df: pd.DataFrame, topic_col: str = "topic") -> pd.DataFrame:
@@ -78,9 +102,21 @@ def topic_message_types(df: pd.DataFrame, topic_col: str = "topic") -> pd.DataFr
     if not types:
         raise KeyError("no type_* columns: run `webcare enrich` first")
     d = _topical(_only(df, topic_col, "topic_label", *types), topic_col)
+    return type_table(type_sums(d, types, topic_col), types, topic_col)
+
+
+def type_sums(d: pd.DataFrame, types: list[str], topic_col: str = "topic") -> pd.DataFrame:
+    "Per topic of topical rows: messages, and per type the flagged (`<type>`) and known (`n_<type>`) counts — parts add up."
     g = d.groupby([topic_col, "topic_label"])
-    out = g[types].mean().astype(float).add_prefix("share_")
-    out.insert(0, "messages", g.size())
+    out = pd.concat([g.size().rename("messages"), g[types].sum().astype("int64"),
+                     g[types].count().add_prefix("n_")], axis=1)
+    return out
+
+
+def type_table(sums: pd.DataFrame, types: list[str], topic_col: str = "topic") -> pd.DataFrame:
+    "`type_sums` (of the whole table, or added up) as the view: messages and the share flagged with each type."
+    out = pd.DataFrame({f"share_{t}": (sums[t] / sums[f"n_{t}"]).astype(float) for t in types}, index=sums.index)
+    out.insert(0, "messages", sums["messages"].astype("int64"))
     return out.reset_index().rename(columns={topic_col: "topic", "topic_label": "label"})
 
 # %% ../../notebooks/62_topics_plots.ipynb #5f859eda
