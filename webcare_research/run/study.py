@@ -301,6 +301,14 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
         return {**json.loads(manifest_path.read_text(encoding="utf-8")), "ran_now": []}
     summary = json.loads((data / "ingest_summary.json").read_text(encoding="utf-8")) if (data / "ingest_summary.json").exists() else {}
     rows = {k: v.get("input_rows") for k, v in (summary.get("files") or {}).items()}
+    if only is not None:  # the stages `--only` left alone keep what their last run recorded, while still current
+        for s in STAGES:
+            state = _stage_state(out, s)
+            if s not in times and state.get("key") == keys[s]:
+                times[s] = state.get("seconds")
+        before = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+        ran_on = {**{s: v for s, v in ((before.get("compute") or {}).get("ran_on") or {}).items() if s in times},
+                  **ran_on}
     manifest = {
         "study": cfg.name, "webcare_research": __version__, "python": platform.python_version(),
         "config": cfg.provenance(), "salt_fingerprint": salt_fp,
