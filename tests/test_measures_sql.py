@@ -8,11 +8,11 @@ import pytest
 from webcare_research.demo.generate import write_demo
 from webcare_research.ingest.stage import ingest
 from webcare_research.measures.basic import first_measures
-from webcare_research.measures.conversation import handoff_table
+from webcare_research.measures.conversation import agent_summary, handoff_table
 from webcare_research.ingest.store import read_store
 from webcare_research.measures.service import coverage_table, extended_measures, hour_of_week
-from webcare_research.measures.sql import (QUERIES, basic_measures, coverage_measures, first_responses,
-                                           handoff_measures, hour_of_week_measures, measure_dir, query_doc, sql_parts,
+from webcare_research.measures.sql import (QUERIES, agent_measures, basic_measures, coverage_measures,
+                                           first_responses, handoff_measures, hour_of_week_measures, measure_dir, query_doc, sql_parts,
                                            store_measures, survival_inputs)
 from webcare_research.measures.survival import survival_data
 from webcare_research.study.config import StudyConfig, load_config
@@ -54,6 +54,10 @@ def _check(folder, cfg=None):
                                   check_exact=False, rtol=1e-12)
     assert ho["handoff_replies"].sum() > 0
     pd.testing.assert_frame_equal(handoff_measures(folder, threads=1), handoff_measures(threads, threads=4))
+    ag = agent_measures(folder)  # who signs the replies
+    pd.testing.assert_frame_equal(ag, agent_summary(mflat), check_dtype=False, check_exact=False, rtol=1e-12)
+    assert ag["agents_n"].sum() > 0 and ag["top_agent_share"].notna().any()
+    pd.testing.assert_frame_equal(agent_measures(folder, threads=1), agent_measures(threads, threads=4))
     # every SQL part handed to extended_measures = its pandas computation
     whole = extended_measures(mflat, flat, cfg, **sql_parts(folder, cfg))
     pd.testing.assert_frame_equal(whole, extended_measures(mflat, flat, cfg), check_exact=False, rtol=1e-12)

@@ -318,11 +318,11 @@ _MENTION_COLS = ("message_id", "conversation_id", "organisation", "channel", "au
 def extended_measures(mentions: pd.DataFrame, threads: pd.DataFrame, config: StudyConfig | None = None,
                       window_end=None, timings: dict | None = None, coverage: pd.DataFrame | None = None,
                       km_inputs: tuple | None = None, reach: np.ndarray | None | str = "own",
-                      handoff: pd.DataFrame | None = None) -> pd.DataFrame:
+                      handoff: pd.DataFrame | None = None, agents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Survival, service-level, coverage, conversation, hand-off, agent, sentiment-shift and reach-gap aggregates per
     organisation+channel. Computed elsewhere and passed in (e.g. by `measures.sql` over the study's store), else here:
     `coverage` (`coverage_table`'s result), `km_inputs` (calendar, business-hours or None: `survival_data`'s rows),
-    `handoff` (`handoff_table`'s result) and `reach` (the reach quantiles' edges, `reach_edges`: the whole corpus's
+    `handoff` (`handoff_table`'s result), `agents` (`agent_summary`'s) and `reach` (the reach quantiles' edges, `reach_edges`: the whole corpus's
     when these are one organisation's rows)."""
     cfg = config or load_config()
     by = ["organisation", "channel"]
@@ -364,7 +364,7 @@ def extended_measures(mentions: pd.DataFrame, threads: pd.DataFrame, config: Stu
     lap("conversation_table")
     ho = handoff_table(mentions, threads, by=by) if handoff is None else handoff
     lap("handoff_table")
-    ags = agent_summary(mentions, by=by)
+    ags = agent_summary(mentions, by=by) if agents is None else agents
     lap("agent_summary")
     parts = [km, kmb, sl, cov, conv, ho, ags]
     if "sentiment_score" in mentions:

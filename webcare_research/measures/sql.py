@@ -27,14 +27,15 @@ from .service import _hours_arrays, coverage_frame, hour_of_week_frame
 from ..study.config import WEEKDAYS, StudyConfig
 
 # %% auto #0
-__all__ = ['QUERIES', 'BASIC_DTYPES', 'MONTH', 'FIRST_RESPONSE_DTYPES', 'HANDOFF_DTYPES', 'query_text', 'query_doc', 'run_query',
-           'thread_files', 'basic_measures', 'check_selection', 'window_end', 'measure_dir', 'coverage_measures',
-           'hour_of_week_measures', 'survival_inputs', 'first_responses', 'handoff_params', 'mention_files',
-           'handoff_measures', 'sql_parts', 'store_organisations', 'conversation_rows', 'store_measures']
+__all__ = ['QUERIES', 'BASIC_DTYPES', 'MONTH', 'FIRST_RESPONSE_DTYPES', 'HANDOFF_DTYPES', 'AGENT_DTYPES', 'query_text',
+           'query_doc', 'run_query', 'thread_files', 'basic_measures', 'check_selection', 'window_end', 'measure_dir',
+           'coverage_measures', 'hour_of_week_measures', 'survival_inputs', 'first_responses', 'handoff_params',
+           'mention_files', 'handoff_measures', 'agent_measures', 'sql_parts', 'store_organisations',
+           'conversation_rows', 'store_measures']
 
 # %% ../../notebooks/76_measures_sql.ipynb #63e73f61
 QUERIES = ("basic", "coverage", "hour_of_week", "survival", "survival_business", "window", "first_responses",
-           "shared_conversations", "handoff")
+           "shared_conversations", "handoff", "agents")
 
 
 def query_text(name: str) -> str:
@@ -266,16 +267,28 @@ def handoff_measures(source: str | Path, threads: int | None = None, organisatio
                     **handoff_params())
     return out.astype(HANDOFF_DTYPES)
 
+
+AGENT_DTYPES = {"organisation": "string", "channel": "string", "agents_n": "int64", "signed_reply_share": "float64",
+                "top_agent_share": "float64"}
+
+
+def agent_measures(source: str | Path, threads: int | None = None, organisations=None, months=None) -> pd.DataFrame:
+    "`measures.conversation.agent_summary` (per organisation and channel) of a source, by DuckDB."
+    replies = mention_files(source, organisations, months)
+    empty = not replies
+    out = run_query("agents", threads=threads, limit_zero=empty, reply_files=replies or mention_files(source)[:1])
+    return out.astype(AGENT_DTYPES)
+
 # %% ../../notebooks/76_measures_sql.ipynb #4b010dce
 def sql_parts(source: str | Path, config: StudyConfig, organisations=None, months=None, end=None) -> dict:
-    """`extended_measures` keyword arguments computed by DuckDB over a source: window_end, coverage, km_inputs, handoff
-    (`end`: the source's window end, when known already)."""
+    """`extended_measures` keyword arguments computed by DuckDB over a source: window_end, coverage, km_inputs, handoff,
+    agents (`end`: the source's window end, when known already)."""
     end = window_end(source) if end is None else end
     pick = {"organisations": organisations, "months": months}
     km = (survival_inputs(source, end, **pick),
           survival_inputs(source, end, business=True, config=config, **pick) if config.hours is not None else None)
     return {"window_end": end, "coverage": coverage_measures(source, config, **pick), "km_inputs": km,
-            "handoff": handoff_measures(source, **pick)}
+            "handoff": handoff_measures(source, **pick), "agents": agent_measures(source, **pick)}
 
 # %% ../../notebooks/76_measures_sql.ipynb #9e6c0948
 def store_organisations(folder: str | Path, table: str = "threads") -> list:
