@@ -34,7 +34,10 @@ def cluster():
     "tcp://127.0.0.1:PORT of a `dask scheduler` with two `dask worker` processes (one thread each)."
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
-    env = {**os.environ, "MPLBACKEND": "Agg", "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}
+    # WEBCARE_WORKER_RECYCLE_MB=0: each worker drops and rebuilds its pipelines after its first partition, so the
+    # outputs below also show that a recycled worker gives the same results
+    env = {**os.environ, "MPLBACKEND": "Agg", "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False",
+           "WEBCARE_WORKER_RECYCLE_MB": "0"}
     quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     procs = [subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"], **quiet)]
     procs += [subprocess.Popen([str(DASK), "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard",
@@ -87,6 +90,10 @@ def test_text_stages_on_a_real_cluster_match_one_process(cluster, demo, tmp_path
     pd.testing.assert_frame_equal(a, b)
     assert a["topic"].notna().sum() > 300  # more messages assigned than fitted on
     assert (tmp_path / "single" / "topics.csv").read_bytes() == (tmp_path / "cluster" / "topics.csv").read_bytes()
+    from distributed import Client
+    with Client(cluster, timeout=60) as c:  # both workers released their grown caches at least once
+        released = c.run(lambda: __import__("webcare_research.core.compute", fromlist=["RELEASES"]).RELEASES[0])
+    assert len(released) == 2 and min(released.values()) >= 1, released
 
 
 def test_a_failing_partition_is_named_and_the_others_complete(cluster):

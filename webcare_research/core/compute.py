@@ -21,10 +21,10 @@ from .errors import ConfigError, UserError
 from .outputs import read_parquet, read_table
 
 # %% auto #0
-__all__ = ['SCHEDULERS', 'LOCAL_WORKER_CONFIG', 'check_scheduler', 'usable_cores', 'default_workers', 'choose_scheduler',
-           'partition_name', 'n_partitions', 'row_partitions', 'table_columns', 'table_rows', 'table_parts',
-           'dask_client', 'PartitionError', 'map_partitions', 'rss_mb', 'trim_memory', 'worker_recycle_mb',
-           'recycle_when_grown']
+__all__ = ['SCHEDULERS', 'LOCAL_WORKER_CONFIG', 'RELEASES', 'check_scheduler', 'usable_cores', 'default_workers',
+           'choose_scheduler', 'partition_name', 'n_partitions', 'row_partitions', 'table_columns', 'table_rows',
+           'table_parts', 'dask_client', 'PartitionError', 'map_partitions', 'rss_mb', 'trim_memory',
+           'worker_recycle_mb', 'recycle_when_grown']
 
 # %% ../../notebooks/05_core_compute.ipynb #6b87ed23
 SCHEDULERS = ("auto", "single", "local")  # or the address of a running scheduler: tcp://HOST:PORT
@@ -269,6 +269,7 @@ def worker_recycle_mb() -> float:
 
 _AFTER_RELEASE = [float("-inf")]  # this process's memory after its last release (MB)
 _MARGIN_MB = 512
+RELEASES = [0]  # how many times this process released (a worker's count: client.run)
 
 
 def recycle_when_grown(release: Callable[[], None], limit_mb: float | None = None) -> bool:
@@ -281,4 +282,5 @@ def recycle_when_grown(release: Callable[[], None], limit_mb: float | None = Non
     release()
     trim_memory()
     _AFTER_RELEASE[0] = rss_mb()
+    RELEASES[0] += 1
     return True

@@ -322,8 +322,8 @@ def extended_measures(mentions: pd.DataFrame, threads: pd.DataFrame, config: Stu
     """Survival, service-level, coverage, conversation, hand-off, agent, sentiment-shift and reach-gap aggregates per
     organisation+channel. Computed elsewhere and passed in (e.g. by `measures.sql` over the study's store), else here:
     `coverage` (`coverage_table`'s result), `km_inputs` (calendar, business-hours or None: `survival_data`'s rows),
-    `handoff` (`handoff_table`'s result), `agents` (`agent_summary`'s) and `reach` (the reach quantiles' edges, `reach_edges`: the whole corpus's
-    when these are one organisation's rows)."""
+    `handoff` (`handoff_table`'s result), `agents` (`agent_summary`'s) and `reach` (the reach quantiles' edges,
+    `reach_edges`: the whole corpus's when these are one organisation's rows)."""
     cfg = config or load_config()
     by = ["organisation", "channel"]
     norm = float(cfg.response_norm_minutes)
