@@ -115,7 +115,11 @@ def table_parts(path: str | Path, size: int, columns: list[str] | None = None) -
 # %% ../../notebooks/05_core_compute.ipynb #3e85c0c0
 # Dask's statistical profiler samples each worker's stack every 10 ms for the dashboard; on spaCy's deep stacks that
 # cost enrichment ~40% of its speed (measured: 8.5 s vs 5.6 s per 100,000-message partition). No dashboard here.
-LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+# The nanny also starts each worker with MALLOC_TRIM_THRESHOLD_=65536, which turns off glibc's adaptive thresholds:
+# every large allocation is mapped and unmapped anew, ~11% of spaCy's CPU time (a 100,000-message partition: 8.7 vs
+# 7.8 CPU s). Not here: a text-stage worker gives its memory back itself (`recycle_when_grown` below).
+LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False,
+                       "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 
 
 @contextmanager
