@@ -1,6 +1,6 @@
 """Benchmark: the service measures from a study's partitioned Parquet store (ingest.store) — our named DuckDB queries
-(measures.sql: basic, coverage, hour_of_week, survival; the first is the path of `webcare measure` and the run's
-measures stage) against a hand-written DuckDB query of a SQL-fluent researcher on the same store's files, and against
+(measures.sql: basic, coverage, hour_of_week, survival, handoff, agents; the first is the path of `webcare measure`
+and the run's measures stage) against a hand-written DuckDB query of a SQL-fluent researcher on the same store's files, and against
 the pandas reference functions, in the same run.
 
     python benchmarks/bench_measures.py [DATA_DIR]   # default: benchmarks/out/run_2800000/out/data (bench_run.py)
@@ -46,7 +46,9 @@ def main() -> None:
     from webcare_research.ingest.store import STORE, store_files, write_store
     from webcare_research.measures.basic import first_measures
     from webcare_research.measures.service import coverage_table, hour_of_week
-    from webcare_research.measures.sql import basic_measures, coverage_measures, hour_of_week_measures, survival_inputs
+    from webcare_research.measures.conversation import agent_summary, handoff_table
+    from webcare_research.measures.sql import (agent_measures, basic_measures, coverage_measures, handoff_measures,
+                                               hour_of_week_measures, survival_inputs)
     from webcare_research.measures.survival import survival_data
     from webcare_research.study.config import StudyConfig, load_config
     data = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "out" / "run_2800000" / "out" / "data"
@@ -68,18 +70,21 @@ def main() -> None:
     print(f"  hand-written DuckDB peer (3 measures per brand, first replies from the mention partitions): {peer_s:6.2f} s,"
           f" {len(peer)} brands")
     flat = pd.read_parquet(threads)
+    mentions_df = pd.read_parquet(data / "mentions.parquet")
     rows = []
     for name, ours_fn, ref_fn in (
             ("basic", lambda: basic_measures(data), lambda: first_measures(flat, cfg)),
             ("coverage", lambda: coverage_measures(data, cfg), lambda: coverage_table(flat, cfg)),
             ("hour_of_week", lambda: hour_of_week_measures(data, cfg), lambda: hour_of_week(flat, cfg)),
             ("survival inputs", lambda: survival_inputs(data),
-             lambda: survival_data(flat, config=cfg)[["organisation", "channel", "created_at", "event", "duration_min"]])):
+             lambda: survival_data(flat, config=cfg)[["organisation", "channel", "created_at", "event", "duration_min"]]),
+            ("handoff", lambda: handoff_measures(data), lambda: handoff_table(mentions_df, flat[flat.organisation.notna()])),
+            ("agents", lambda: agent_measures(data), lambda: agent_summary(mentions_df))):
         ours_s, ours = best(ours_fn)
         ref_s, ref = best(ref_fn, n=1)
         if name == "survival inputs":
             ref = ref.sort_values(list(ref.columns)).reset_index(drop=True)
-        pd.testing.assert_frame_equal(ours, ref, check_exact=False, rtol=1e-12)
+        pd.testing.assert_frame_equal(ours, ref, check_exact=False, rtol=1e-12, check_dtype=name not in ("handoff", "agents"))
         rows.append((name, ours_s, ref_s, len(ours)))
         print(f"  ours, measures.sql {name!r:<18} {ours_s:6.2f} s ({len(ours):,} rows) = {ours_s / peer_s:.2f}x the peer's time;"
               f" pandas reference {ref_s:6.2f} s (already in memory) = {ref_s / ours_s:.1f}x ours; equal within 1e-12")
@@ -87,14 +92,15 @@ def main() -> None:
     from webcare_research.measures.sql import first_responses
     from webcare_research.threads.build import build_threads
     fr_s, fr = best(lambda: first_responses(data))
-    mentions_df = pd.read_parquet(data / "mentions.parquet")
     bt_s, bt = best(lambda: build_threads(mentions_df, cfg), n=1)
     pd.testing.assert_frame_equal(fr, bt[list(fr.columns)], check_exact=False, rtol=1e-12)
     print(f"  ours, measures.sql 'first_responses' {fr_s:6.2f} s ({len(fr):,} inbound messages, first replies found from the"
           f" mention partitions); threads.build_threads on the mention table in memory {bt_s:6.2f} s (also addressing,"
           f" business minutes, private channels) = {bt_s / fr_s:.1f}x; the shared columns equal")
     total = sum(r[1] for r in rows)
-    print(f"  all four families from the store: {total:.2f} s = {total / peer_s:.2f}x the peer's time")
+    four = sum(r[1] for r in rows if r[0] not in ("handoff", "agents"))
+    print(f"  basic, coverage, hour of week, survival from the store: {four:.2f} s = {four / peer_s:.2f}x the peer's time;"
+          f" all six families: {total:.2f} s = {total / peer_s:.2f}x")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak RSS of this process (pandas references and their flat table included): {rss:,.0f} MB")
 
