@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .errors import ConfigError, UserError
-from .outputs import read_parquet, read_table
+from .outputs import parquet_batches, read_parquet, read_table
 
 # %% auto #0
 __all__ = ['SCHEDULERS', 'LOCAL_WORKER_CONFIG', 'RELEASES', 'check_scheduler', 'usable_cores', 'default_workers',
@@ -106,7 +106,7 @@ def table_parts(path: str | Path, size: int, columns: list[str] | None = None) -
         return
     read_parquet(path, schema_only=True)  # a missing or unreadable file: one line naming it
     start = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=size, columns=columns):
+    for batch in parquet_batches(path, size, columns):
         df = pa.Table.from_batches([batch]).to_pandas()
         df.index = pd.RangeIndex(start, start + len(df))
         yield partition_name(path.name, start, start + len(df)), df

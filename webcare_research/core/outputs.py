@@ -26,8 +26,8 @@ from .errors import ConfigError, InputError
 
 # %% auto #0
 __all__ = ['FORMULA_START', 'file_sha256', 'package_asset', 'atomic_path', 'write_text', 'write_json', 'write_parquet',
-           'read_parquet', 'read_table', 'frame_schema', 'require_complete', 'neutralise_formulas', 'write_table',
-           'frame_to_json', 'frame_from_json', 'slugify', 'unique_slugs', 'contained', 'clean_notebook',
+           'read_parquet', 'read_table', 'frame_schema', 'require_complete', 'parquet_batches', 'neutralise_formulas',
+           'write_table', 'frame_to_json', 'frame_from_json', 'slugify', 'unique_slugs', 'contained', 'clean_notebook',
            'staged_folder']
 
 # %% ../../notebooks/02_core_outputs.ipynb #0c000004
@@ -148,6 +148,29 @@ def require_complete(folder: str | Path, marker: str, stage: str) -> Path:
         raise InputError(f"{folder}: {stage} did not complete here (no {marker})",
                          hint=f"run `webcare {stage}` again; an interrupted run leaves no marker")
     return folder
+
+# %% ../../notebooks/02_core_outputs.ipynb #46b7b96f
+def parquet_batches(path: str | Path, size: int, columns: list[str] | None = None, **parquet_file) -> Iterator[pa.RecordBatch]:
+    """`size`-row record batches of a Parquet file in order, the last one shorter — what `ParquetFile.iter_batches`
+    gives — with each row group read by its own reader, so that memory does not grow with the file.
+    `parquet_file`: arguments to `pq.ParquetFile` (e.g. `read_dictionary`)."""
+    meta = pq.ParquetFile(path, **parquet_file).metadata
+    held: list[pa.RecordBatch] = []
+    n_held = 0
+    for group in range(meta.num_row_groups):
+        reader = pq.ParquetFile(path, metadata=meta, **parquet_file)
+        for batch in reader.iter_batches(batch_size=size, row_groups=[group], columns=columns):
+            while batch.num_rows:  # a batch may span row groups, as iter_batches' do
+                take = min(size - n_held, batch.num_rows)
+                held.append(batch.slice(0, take))
+                n_held += take
+                batch = batch.slice(take)
+                if n_held == size:
+                    yield held[0] if len(held) == 1 else pa.concat_batches(held)
+                    held, n_held = [], 0
+        del reader
+    if n_held:
+        yield held[0] if len(held) == 1 else pa.concat_batches(held)
 
 # %% ../../notebooks/02_core_outputs.ipynb #0c000007
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

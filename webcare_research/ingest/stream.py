@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
 from ..adapters.formats import quarantine_frame
-from ..core.outputs import atomic_path, write_parquet
+from ..core.outputs import atomic_path, parquet_batches, write_parquet
 from ..mentions.privacy import redact_text
 from ..study.config import StudyConfig, norm_handle
 from ..threads.build import build_threads
@@ -298,7 +298,7 @@ def _write_table(paths: list[Path], folder: Path, name: str, tz: str, window: in
         with pq.ParquetWriter(tmp, schema) as w:
             for t in _merged(paths, schema, window):
                 w.write_table(t)
-    pieces = (pa.Table.from_batches([b], schema) for b in pq.ParquetFile(flat).iter_batches(batch_size=window))
+    pieces = (pa.Table.from_batches([b], schema) for b in parquet_batches(flat, window))
     return write_store_tables(pieces, schema, folder, name, tz)
 
 # %% ../../notebooks/38_ingest_stream.ipynb #2d17ac2f

@@ -22,8 +22,8 @@ import pyarrow.parquet as pq
 from .. import __version__
 from ..core.compute import check_scheduler, choose_scheduler, dask_client, n_partitions
 from ..core.errors import ConfigError, InputError
-from ..core.outputs import (file_sha256, package_asset, read_parquet, slugify, write_json, write_parquet,
-                                           write_table, write_text)
+from ..core.outputs import (file_sha256, package_asset, parquet_batches, read_parquet, slugify, write_json,
+                                           write_parquet, write_table, write_text)
 from ..study.config import StudyConfig, load_config, SECRETS_FILE
 from ..ingest.stream import ingest
 from ..text.enrich import enrich_file
@@ -121,13 +121,13 @@ def _stamp_file(path: Path, stage: str, key: str) -> None:
     file is never whole in memory) and write its version stamp beside it."""
     schema = _schemas()[stage]
     names = read_parquet(path, schema_only=True).names
-    pf = pq.ParquetFile(path)
-    for batch in pf.iter_batches(batch_size=1_000_000, columns=[c for c in schema.columns if c in names]):
+    n_rows = pq.ParquetFile(path).metadata.num_rows
+    for batch in parquet_batches(path, 1_000_000, [c for c in schema.columns if c in names]):
         schema.validate(batch.to_pandas(), lazy=True)
-    if pf.metadata.num_rows == 0:
+    if n_rows == 0:
         schema.validate(read_parquet(path), lazy=True)
     write_json(path.with_suffix(".json"), {"stage": stage, "version": STAGE_VERSION, "webcare_research": __version__,
-                                           "rows": pf.metadata.num_rows, "key": key})
+                                           "rows": n_rows, "key": key})
 
 
 STAGE_OUTPUTS = {"ingest": ["data/ingest_summary.json", "data/mentions.parquet", "data/threads.parquet",

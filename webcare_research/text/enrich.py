@@ -26,6 +26,7 @@ from tqdm.auto import tqdm
 
 from ..core.compute import (choose_scheduler, map_partitions, n_partitions, partition_name,
                                            recycle_when_grown)
+from ..core.outputs import parquet_batches
 from ..study.config import StudyConfig
 from .language import detect_language
 from .nlp import ext_key
@@ -329,10 +330,10 @@ def _csv_batches(path: Path, text_column: str, partition_rows: int) -> Iterator[
 
 
 def _parquet_batches(path: Path, text_column: str, partition_rows: int) -> Iterator[pa.Table]:
-    pf = pq.ParquetFile(path)
-    if text_column not in pf.schema_arrow.names:
-        raise _missing_column(text_column, pf.schema_arrow.names, f"{path}")
-    for batch in pf.iter_batches(batch_size=partition_rows):
+    names = pq.read_schema(path).names
+    if text_column not in names:
+        raise _missing_column(text_column, names, f"{path}")
+    for batch in parquet_batches(path, partition_rows):
         yield pa.Table.from_batches([batch])
 
 

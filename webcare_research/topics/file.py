@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from ..study.config import StudyConfig, load_config, norm_handle
 from ..core.compute import (choose_scheduler, dask_client, map_partitions, n_partitions, table_columns,
                                            table_parts, table_rows)
-from ..core.outputs import frame_schema, read_parquet, write_table
+from ..core.outputs import frame_schema, parquet_batches, read_parquet, write_table
 from .model import (FIT_ROWS, TopicAssigner, TopicModel, _assign, sample_positions, save_model,
                                            text_keys)
 from .plots import (VIEW_COLUMNS, _topical, as_utc, breakdown_counts, breakdown_table,
@@ -55,7 +55,7 @@ VIEW_ROWS = 2_000_000  # assignment rows a views pass holds at a time
 def _topical_parts(path: Path, cols: list[str], rows: int = VIEW_ROWS):
     "The topical rows (topic >= 0) of an assignments file in `_topical`'s form, `rows` read at a time, strings shared."
     strings = [c for c in cols if c in ("topic_label", "organisation", "channel", "sentiment", "language")]
-    for batch in pq.ParquetFile(path, read_dictionary=strings).iter_batches(batch_size=rows, columns=cols):
+    for batch in parquet_batches(path, rows, cols, read_dictionary=strings):
         t = pa.Table.from_batches([batch])
         t = t.filter(pc.greater_equal(t.column("topic"), 0))
         if not t.num_rows:
