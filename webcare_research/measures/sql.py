@@ -79,18 +79,19 @@ def run_query(name: str, threads: int | None = None, limit_zero: bool = False, *
         con.close()
 
 # %% ../../notebooks/76_measures_sql.ipynb #cd079346
-def thread_files(source: str | Path, organisations=None, months=None) -> list[str]:
-    "The Parquet files holding the thread rows a query should read (see above); [] when no partition matches."
+def thread_files(source: str | Path, organisations=None, months=None, table: str = "threads") -> list[str]:
+    """The Parquet files holding the thread rows a query should read (see above); [] when no partition matches.
+    `table="mentions"`: the mention files beside them (partitions, or the mentions.parquet beside a threads file)."""
     source = Path(source)
     if source.suffix == ".parquet":
         if organisations is not None or months is not None:
             raise ValueError(f"{source}: choosing organisations or months needs the ingest folder (its store)")
-        return [str(source)]
-    if (source / STORE / "threads").is_dir():
-        return store_files(source, "threads", organisations, months)
+        return [str(source if table == "threads" else source.parent / f"{table}.parquet")]
+    if (source / STORE / table).is_dir():
+        return store_files(source, table, organisations, months)
     if organisations is not None or months is not None:
         raise ValueError(f"{source}: no partitioned store to choose organisations or months from (ingest again)")
-    return [str(source / "threads.parquet")]
+    return [str(source / f"{table}.parquet")]
 
 
 def _run_on(name: str, source, threads, organisations, months, **params) -> pd.DataFrame:
@@ -243,14 +244,8 @@ def handoff_params() -> dict:
 
 
 def mention_files(source: str | Path, organisations=None, months=None) -> list[str]:
-    "The mention Parquet files beside a source's thread rows (`thread_files`' twin): partitions, or mentions.parquet."
-    source = Path(source)
-    folder = source.parent if source.suffix == ".parquet" else source
-    if (folder / STORE / "mentions").is_dir() and source.suffix != ".parquet":
-        return store_files(folder, "mentions", organisations, months)
-    if organisations is not None or months is not None:
-        raise ValueError(f"{source}: no partitioned store to choose organisations or months from (ingest again)")
-    return [str(folder / "mentions.parquet")]
+    "The mention Parquet files beside a source's thread rows: `thread_files(..., table='mentions')`."
+    return thread_files(source, organisations, months, table="mentions")
 
 
 HANDOFF_DTYPES = {"organisation": "string", "channel": "string", "org_replies": "Int64", "handoff_replies": "Int64",

@@ -86,7 +86,8 @@ def _service(path: Path, threads: Path) -> pd.DataFrame:
         j = con.sql(f"SELECT a.topic, {', '.join('t.' + c for c in t_cols)} FROM read_parquet(?) a "
                     "JOIN read_parquet(?) t ON a.message_id = t.message_id WHERE a.topic >= 0",
                     params=[str(path), str(threads)]).to_arrow_table()
-        labels = con.execute("SELECT DISTINCT topic, topic_label FROM read_parquet(?) WHERE topic >= 0", [str(path)]).df()
+        labels = con.sql("SELECT DISTINCT topic, topic_label FROM read_parquet(?) WHERE topic >= 0",
+                         params=[str(path)]).df()
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
