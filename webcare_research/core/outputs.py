@@ -153,7 +153,8 @@ def require_complete(folder: str | Path, marker: str, stage: str) -> Path:
 def parquet_batches(path: str | Path, size: int, columns: list[str] | None = None, **parquet_file) -> Iterator[pa.RecordBatch]:
     """`size`-row record batches of a Parquet file in order, the last one shorter — what `ParquetFile.iter_batches`
     gives — with each row group read by its own reader, so that memory does not grow with the file.
-    `parquet_file`: arguments to `pq.ParquetFile` (e.g. `read_dictionary`)."""
+    `parquet_file`: arguments to `pq.ParquetFile` (e.g. `read_dictionary`: batches of `size` rows here too, where
+    iter_batches would end one at each row group)."""
     meta = pq.ParquetFile(path, **parquet_file).metadata
     held: list[pa.RecordBatch] = []
     n_held = 0
