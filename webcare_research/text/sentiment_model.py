@@ -19,7 +19,6 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
 
 from ..core.outputs import package_asset
@@ -34,7 +33,7 @@ LABELS = ("negative", "neutral", "positive")
 URL = re.compile(r"https?://\S+|www\.\S+")
 HANDLE = re.compile(r"@\w+")
 DIGIT = re.compile(r"\d")
-REPEAT = re.compile(r"(.)\1{3,}")
+REPEAT = re.compile(r"(.)\1\1\1+")  # = (.)\1{3,}, which Python's re scans ~1.6x slower
 WORD = re.compile(r"\w+")
 
 
@@ -138,12 +137,26 @@ def _cache(kind: str, n_features: int) -> dict:
 
 def _csr(flat: list[int], lens: list[int], n_features: int) -> sp.csr_matrix:
     "Count matrix from the rows' buckets laid end to end, rows l2-normalised (HashingVectorizer's alternate_sign=False, norm='l2')."
-    indptr = np.zeros(len(lens) + 1, dtype=np.int64)
-    np.cumsum(lens, out=indptr[1:])
-    X = sp.csr_matrix((np.ones(len(flat), dtype=np.float32), np.asarray(flat, dtype=np.int64), indptr),
-                      shape=(len(lens), n_features))
-    X.sum_duplicates()
-    return normalize(X, norm="l2", copy=False)
+    # one numpy sort of (row, bucket) keys instead of scipy's sum_duplicates (a sort per row): the same canonical
+    # matrix, ~1.5x faster; counts and norms from the runs of equal keys
+    rows = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
+    keys = rows * n_features
+    keys += np.asarray(flat, dtype=np.int64)
+    del rows
+    keys.sort()
+    first = np.empty(len(keys), dtype=bool)
+    first[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(starts, append=len(keys))
+    keys = keys[starts]
+    row = keys // n_features
+    norm = np.sqrt(np.bincount(row, weights=counts.astype(np.float64) ** 2, minlength=len(lens)))
+    idx = np.int32 if len(keys) < 2**31 else np.int64  # scipy's own choice
+    indptr = np.zeros(len(lens) + 1, dtype=idx)
+    np.cumsum(np.bincount(row, minlength=len(lens)), out=indptr[1:])
+    return sp.csr_matrix(((counts / norm[row]).astype(np.float32), (keys - row * n_features).astype(idx), indptr),
+                         shape=(len(lens), n_features))
 
 
 TOKEN = re.compile(r"(?u)[@#]?\w+|[^\w\s]")
@@ -193,14 +206,18 @@ class SentimentModel(BaseEstimator, ClassifierMixin):
                  thresholds: tuple[float, float] = (-0.05, 0.05), seed: int = 42):
         self.lang, self.bits, self.C, self.rule_weight, self.thresholds, self.seed = lang, bits, C, rule_weight, thresholds, seed
 
-    def features(self, texts: Sequence[str], rule_scores: Sequence[float]) -> sp.csr_matrix:
-        "The feature matrix (n × (2·2^bits + dense))."
+    def blocks(self, texts: Sequence[str], rule_scores: Sequence[float]) -> tuple:
+        "The feature matrix's three blocks: word n-grams, char n-grams (each n × 2^bits, sparse), the dense features."
         texts = ["" if t is None else str(t) for t in texts]
         dense = dense_features(texts, rule_scores, self.lang, tuple(self.thresholds)).astype(np.float32)
         n = 2 ** self.bits
         norm = [normalise(t) for t in texts]  # once for both n-gram kinds
-        return sp.hstack([word_features(norm, n, preprocessor=None), char_features(norm, n, preprocessor=None),
-                          sp.csr_matrix(dense)], format="csr")
+        return word_features(norm, n, preprocessor=None), char_features(norm, n, preprocessor=None), dense
+
+    def features(self, texts: Sequence[str], rule_scores: Sequence[float]) -> sp.csr_matrix:
+        "The feature matrix (n × (2·2^bits + dense))."
+        words, chars, dense = self.blocks(texts, rule_scores)
+        return sp.hstack([words, chars, sp.csr_matrix(dense)], format="csr")
 
     def fit(self, texts, y, rule_scores, sample_weight=None):
         clf = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced", random_state=self.seed)
@@ -217,8 +234,12 @@ class SentimentModel(BaseEstimator, ClassifierMixin):
 
     def model_proba(self, texts, rule_scores) -> np.ndarray:
         "The model's own probabilities (before the blend with the rules)."
-        z = self.features(texts, rule_scores) @ self.coef_.T + self.intercept_
-        z = np.asarray(z, dtype=np.float64)
+        # block by block: stacking the sparse blocks side by side (a COO round trip) cost as much as the char n-grams
+        words, chars, dense = self.blocks(texts, rule_scores)
+        n, W = 2 ** self.bits, self.coef_  # float32 products (as the data), summed in float64
+        z = sum(np.asarray(X @ W[:, part].T, dtype=np.float64)
+                for X, part in ((words, slice(0, n)), (chars, slice(n, 2 * n)), (dense, slice(2 * n, None))))
+        z += self.intercept_
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         return p / p.sum(axis=1, keepdims=True)
