@@ -88,6 +88,8 @@ def test_demo_corpus_with_opening_hours(tmp_path):
     ingest(files, tmp_path / "out", config=cfg, progress=False)
     m = _check(tmp_path / "out", cfg)
     assert m["frt_business_median_min"].notna().any() and m["channel"].nunique() > 2
+    gaps = sql_parts(tmp_path / "out", cfg, km=False)["reach_gaps"]  # the demo has follower counts: real gaps compared
+    assert gaps["reach_response_gap"].notna().sum() > 3 and gaps["reach_response_gap"].abs().max() > 0
     via_dir = measure_dir(tmp_path / "out", cfg)  # the CLI's and the run's path: the SQL one, with its definitions
     pd.testing.assert_frame_equal(via_dir, m)
     assert via_dir.attrs["reply_rule"] == "direct" and "Opening hours" in via_dir.attrs["definitions"]

@@ -318,12 +318,14 @@ _MENTION_COLS = ("message_id", "conversation_id", "organisation", "channel", "au
 def extended_measures(mentions: pd.DataFrame, threads: pd.DataFrame, config: StudyConfig | None = None,
                       window_end=None, timings: dict | None = None, coverage: pd.DataFrame | None = None,
                       km_inputs: tuple | None = None, reach: np.ndarray | None | str = "own",
-                      handoff: pd.DataFrame | None = None, agents: pd.DataFrame | None = None) -> pd.DataFrame:
+                      handoff: pd.DataFrame | None = None, agents: pd.DataFrame | None = None,
+                      reach_gaps: pd.DataFrame | None = None) -> pd.DataFrame:
     """Survival, service-level, coverage, conversation, hand-off, agent, sentiment-shift and reach-gap aggregates per
     organisation+channel. Computed elsewhere and passed in (e.g. by `measures.sql` over the study's store), else here:
     `coverage` (`coverage_table`'s result), `km_inputs` (calendar, business-hours or None: `survival_data`'s rows),
-    `handoff` (`handoff_table`'s result), `agents` (`agent_summary`'s) and `reach` (the reach quantiles' edges,
-    `reach_edges`: the whole corpus's when these are one organisation's rows)."""
+    `handoff` (`handoff_table`'s result), `agents` (`agent_summary`'s), `reach` (the reach quantiles' edges,
+    `reach_edges`: the whole corpus's when these are one organisation's rows) and `reach_gaps` (`reach_gap`'s result;
+    then the mentions need no author_followers)."""
     cfg = config or load_config()
     by = ["organisation", "channel"]
     norm = float(cfg.response_norm_minutes)
@@ -370,7 +372,7 @@ def extended_measures(mentions: pd.DataFrame, threads: pd.DataFrame, config: Stu
     if "sentiment_score" in mentions:
         parts.append(sentiment_shift(mentions, by=by, compute=False))
     lap("sentiment_shift")
-    parts.append(reach_gap(fairness_audit(mentions, threads, by=by, edges=reach), by=by))
+    parts.append(reach_gap(fairness_audit(mentions, threads, by=by, edges=reach), by=by) if reach_gaps is None else reach_gaps)
     lap("fairness_audit")
     for i, p in enumerate(parts):  # parts 4-6 and 7 (sentiment shift) come from the mention table
         dt = mdt if 4 <= i < len(parts) - 1 else tdt

@@ -27,15 +27,16 @@ from .service import _hours_arrays, coverage_frame, hour_of_week_frame
 from ..study.config import WEEKDAYS, StudyConfig
 
 # %% auto #0
-__all__ = ['QUERIES', 'BASIC_DTYPES', 'MONTH', 'FIRST_RESPONSE_DTYPES', 'HANDOFF_DTYPES', 'AGENT_DTYPES', 'LIGHT_TEXT',
-           'LIGHT_CODES', 'query_text', 'query_doc', 'run_query', 'thread_files', 'basic_measures', 'check_selection',
-           'window_end', 'measure_dir', 'coverage_measures', 'hour_of_week_measures', 'survival_inputs',
-           'first_responses', 'handoff_params', 'mention_files', 'handoff_measures', 'agent_measures', 'sql_parts',
+__all__ = ['QUERIES', 'BASIC_DTYPES', 'MONTH', 'FIRST_RESPONSE_DTYPES', 'HANDOFF_DTYPES', 'AGENT_DTYPES', 'REACH_DTYPES',
+           'LIGHT_TEXT', 'LIGHT_CODES', 'query_text', 'query_doc', 'run_query', 'thread_files', 'basic_measures',
+           'check_selection', 'window_end', 'measure_dir', 'coverage_measures', 'hour_of_week_measures',
+           'survival_inputs', 'first_responses', 'handoff_params', 'mention_files', 'handoff_measures',
+           'agent_measures', 'reach_counts', 'count_edges', 'reach_gap_measures', 'km_parts', 'sql_parts',
            'store_organisations', 'conversation_rows', 'store_measures']
 
 # %% ../../notebooks/76_measures_sql.ipynb #63e73f61
 QUERIES = ("basic", "coverage", "hour_of_week", "survival", "survival_business", "window", "first_responses",
-           "shared_conversations", "handoff", "agents")
+           "shared_conversations", "handoff", "agents", "reach")
 
 
 def query_text(name: str) -> str:
@@ -274,16 +275,55 @@ def agent_measures(source: str | Path, threads: int | None = None, organisations
     out = run_query("agents", threads=threads, limit_zero=empty, reply_files=replies or mention_files(source)[:1])
     return out.astype(AGENT_DTYPES)
 
+
+REACH_DTYPES = {"organisation": "string", "channel": "string", "followers": "float64", "n": "int64", "k": "int64"}
+
+
+def reach_counts(source: str | Path, threads: int | None = None, organisations=None, months=None) -> pd.DataFrame:
+    "Addressed inbound messages with a known follower count, per organisation, channel and count: n, k answered (reach.sql)."
+    tfiles, mfiles = thread_files(source, organisations, months), mention_files(source, organisations, months)
+    empty = not tfiles or not mfiles
+    if empty:
+        tfiles, mfiles = thread_files(source)[:1], mention_files(source)[:1]
+    return run_query("reach", threads=threads, limit_zero=empty, threads_file=tfiles, mention_files=mfiles).astype(REACH_DTYPES)
+
+
+def count_edges(counts: pd.DataFrame) -> np.ndarray | None:
+    "`measures.service.reach_edges` of the follower counts behind `reach_counts` (each count as often as it occurs)."
+    from webcare_research.measures.service import reach_edges
+    return reach_edges(np.repeat(counts["followers"].to_numpy(dtype="float64"), counts["n"].to_numpy(dtype="int64")))
+
+
+def reach_gap_measures(counts: pd.DataFrame, edges: np.ndarray | None) -> pd.DataFrame:
+    """`reach_gap(fairness_audit(...))` per organisation and channel from `reach_counts`: the counts binned by the reach
+    quantiles' `edges` (`count_edges`; a whole store's when these are some organisations' counts) with the reference's
+    own binning, then the top quantile's response rate minus the bottom one's."""
+    from webcare_research.measures.service import _reach_bins, reach_gap
+    by = ["organisation", "channel"]
+    levels = counts.assign(level=_reach_bins(counts["followers"], 4, edges).to_numpy())
+    g = levels.groupby(by + ["level"], sort=True, dropna=False, observed=True)[["n", "k"]].sum().reset_index()
+    g["response_rate"] = g["k"] / g["n"]
+    return reach_gap(g.assign(dimension="reach"), by=by)
+
 # %% ../../notebooks/76_measures_sql.ipynb #4b010dce
-def sql_parts(source: str | Path, config: StudyConfig, organisations=None, months=None, end=None) -> dict:
-    """`extended_measures` keyword arguments computed by DuckDB over a source: window_end, coverage, km_inputs, handoff,
-    agents (`end`: the source's window end, when known already)."""
+def km_parts(source: str | Path, config: StudyConfig, end, organisations=None, months=None) -> tuple:
+    "`extended_measures(km_inputs=...)`: the Kaplan-Meier rows of a source on the calendar and (opening hours) business clock."
+    pick = {"organisations": organisations, "months": months}
+    return (survival_inputs(source, end, **pick),
+            survival_inputs(source, end, business=True, config=config, **pick) if config.hours is not None else None)
+
+
+def sql_parts(source: str | Path, config: StudyConfig, organisations=None, months=None, end=None, km: bool = True) -> dict:
+    """`extended_measures` keyword arguments computed by DuckDB over a source: window_end, coverage, handoff, agents,
+    reach (the quantiles' edges, the source's own) and reach_gaps, and km_inputs (unless `km=False`: the one part that
+    is a row per message, not per group). `end`: the source's window end, when known already."""
     end = window_end(source) if end is None else end
     pick = {"organisations": organisations, "months": months}
-    km = (survival_inputs(source, end, **pick),
-          survival_inputs(source, end, business=True, config=config, **pick) if config.hours is not None else None)
-    return {"window_end": end, "coverage": coverage_measures(source, config, **pick), "km_inputs": km,
-            "handoff": handoff_measures(source, **pick), "agents": agent_measures(source, **pick)}
+    counts = reach_counts(source, **pick)
+    edges = count_edges(counts)
+    out = {"window_end": end, "coverage": coverage_measures(source, config, **pick), "handoff": handoff_measures(source, **pick),
+           "agents": agent_measures(source, **pick), "reach": edges, "reach_gaps": reach_gap_measures(counts, edges)}
+    return {**out, "km_inputs": km_parts(source, config, end, **pick)} if km else out
 
 # %% ../../notebooks/76_measures_sql.ipynb #9e6c0948
 def store_organisations(folder: str | Path, table: str = "threads") -> list:
@@ -331,22 +371,23 @@ def conversation_rows(folder: str | Path, organisation, columns: list[str]) -> p
 def store_measures(folder: str | Path, config: StudyConfig, progress: bool = False) -> pd.DataFrame:
     """`extended_measures` of a whole study store, computed one organisation at a time (memory: the largest
     organisation's columns); the window end and the reach quartiles over the whole store, so the table is the same."""
-    from .service import _MENTION_COLS, _THREAD_COLS, extended_measures, reach_edges, reach_followers
+    from webcare_research.measures.service import _MENTION_COLS, _THREAD_COLS, extended_measures
     from tqdm.auto import tqdm
     m_names = set(store_index(folder, "mentions")["columns"])
     t_names = set(store_index(folder, "threads")["columns"])
     m_cols, t_cols = [c for c in _MENTION_COLS if c in m_names], [c for c in _THREAD_COLS if c in t_names]
     orgs = [o for o in store_organisations(folder) if o is not None]  # rows addressed to no one are not measured
-    followers = [reach_followers(read_store(folder, "mentions", [o], columns=["message_id", "author_followers"]),
-                                 read_store(folder, "threads", [o], columns=["organisation", "message_id"]))
-                 ["author_followers"] for o in orgs]
-    edges = reach_edges(pd.concat(followers, ignore_index=True) if followers else pd.Series([], dtype="float64"))
-    del followers
     end, parts = window_end(folder), []
+    # the per-group parts in one query each over the whole store (DuckDB on all cores, the reach quantiles the
+    # store's); only the Kaplan-Meier rows and the pandas families (conversations, sentiment shift) per organisation
+    whole = sql_parts(folder, config, end=end, km=False)
+    m_cols = [c for c in m_cols if c != "author_followers"]  # only fairness_audit reads it, and reach_gaps replace it
     for o in tqdm(orgs, desc="measures", unit="organisation", disable=not progress):
-        pick = sql_parts(folder, config, organisations=[o], end=end)
+        pick = {k: v[v["organisation"] == o].reset_index(drop=True) if isinstance(v, pd.DataFrame) else v
+                for k, v in whole.items()}
+        pick["km_inputs"] = km_parts(folder, config, end, organisations=[o])
         ext = extended_measures(conversation_rows(folder, o, m_cols),
-                                read_store(folder, "threads", [o], columns=t_cols), config, reach=edges, **pick)
+                                read_store(folder, "threads", [o], columns=t_cols), config, **pick)
         parts.append(ext[ext["organisation"] == o])  # a conversation shared with another organisation counts there
     if not parts:
         return extended_measures(read_store(folder, "mentions", columns=m_cols), read_store(folder, "threads", columns=t_cols),
