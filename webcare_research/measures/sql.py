@@ -381,7 +381,8 @@ def store_measures(folder: str | Path, config: StudyConfig, progress: bool = Fal
     # the per-group parts in one query each over the whole store (DuckDB on all cores, the reach quantiles the
     # store's); only the Kaplan-Meier rows and the pandas families (conversations, sentiment shift) per organisation
     whole = sql_parts(folder, config, end=end, km=False)
-    m_cols = [c for c in m_cols if c != "author_followers"]  # only fairness_audit reads it, and reach_gaps replace it
+    # with hand-off, agents and reach gaps given, the pandas families read no message ids, agents or follower counts
+    m_cols = [c for c in m_cols if c not in ("message_id", "agent", "author_followers")]
     for o in tqdm(orgs, desc="measures", unit="organisation", disable=not progress):
         pick = {k: v[v["organisation"] == o].reset_index(drop=True) if isinstance(v, pd.DataFrame) else v
                 for k, v in whole.items()}
