@@ -26,10 +26,7 @@ from ..core.outputs import (file_sha256, package_asset, parquet_batches, read_pa
                                            write_parquet, write_table, write_text)
 from ..study.config import StudyConfig, load_config, SECRETS_FILE
 from ..ingest.stream import ingest
-from ..text.enrich import enrich_file
-from ..quality.replies import quality_file
 from ..topics.model import FIT_ROWS, bertopic_available
-from ..topics.file import topics_file
 from ..measures.sql import measure_dir, store_measures
 from ..benchmark.study import findings_index, study_findings
 from ..benchmark.league import REDIRECTS, difference_tests, league_table
@@ -96,15 +93,16 @@ def _outputs_exist(out: Path, paths: list[str]) -> bool:
     return all((out / p).exists() for p in paths)
 
 
-def _schemas():
-    "pandera schemas of the text stages' files (the columns later stages read, with their ranges)."
+def _schemas(stage: str):
+    "The pandera schema of a text stage's or the measures' file (the columns later stages read, with their ranges)."
     import pandera.pandas as pa
-    from webcare_research.text.message_types import TYPE_COLUMNS
-    enriched = pa.DataFrameSchema({
-        "message_id": pa.Column(str, nullable=False, coerce=True),
-        "language": pa.Column(str, nullable=True, coerce=True),
-        "sentiment_score": pa.Column(float, pa.Check.in_range(-1, 1), nullable=True, coerce=True),
-        **{c: pa.Column(nullable=True) for c in TYPE_COLUMNS}}, strict=False)
+    if stage == "enrich":  # (message_types imports spaCy: only the stage that has just run it pays for it)
+        from webcare_research.text.message_types import TYPE_COLUMNS
+        return pa.DataFrameSchema({
+            "message_id": pa.Column(str, nullable=False, coerce=True),
+            "language": pa.Column(str, nullable=True, coerce=True),
+            "sentiment_score": pa.Column(float, pa.Check.in_range(-1, 1), nullable=True, coerce=True),
+            **{c: pa.Column(nullable=True) for c in TYPE_COLUMNS}}, strict=False)
     quality = pa.DataFrameSchema({
         "message_id": pa.Column(str, nullable=False, coerce=True),
         "chv_score": pa.Column(float, pa.Check.in_range(0, 1), nullable=True, coerce=True),
@@ -113,13 +111,13 @@ def _schemas():
         "organisation": pa.Column(str, nullable=False, coerce=True), "channel": pa.Column(str, nullable=True, coerce=True),
         "inbound": pa.Column(int, pa.Check.ge(0), coerce=True), "answered": pa.Column(int, pa.Check.ge(0), coerce=True),
         "response_rate": pa.Column(float, pa.Check.in_range(0, 1), nullable=True, coerce=True)}, strict=False)
-    return {"enrich": enriched, "quality": quality, "measures": measures}
+    return {"quality": quality, "measures": measures}[stage]
 
 
 def _stamp_file(path: Path, stage: str, key: str) -> None:
     """Validate a text stage's Parquet file against its schema (the columns it names, a million rows at a time: a 50M-row
     file is never whole in memory) and write its version stamp beside it."""
-    schema = _schemas()[stage]
+    schema = _schemas(stage)
     names = read_parquet(path, schema_only=True).names
     n_rows = pq.ParquetFile(path).metadata.num_rows
     for batch in parquet_batches(path, 1_000_000, [c for c in schema.columns if c in names]):
@@ -221,16 +219,19 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
             ran_on["ingest"] = f"streamed ({s['streamed']['buckets']} buckets)"
 
     def stage_enrich():
+        from webcare_research.text.enrich import enrich_file  # spaCy and the models: imported by the stages that use them
         enrich_file(data / "mentions.parquet", data / "enriched.parquet", config=cfg, progress=progress, collect=False,
                     **compute("enrich", data / "mentions.parquet"))
         _stamp_file(data / "enriched.parquet", "enrich", keys["enrich"])
 
     def stage_quality():
+        from webcare_research.quality.replies import quality_file
         quality_file(data / "enriched.parquet", data / "quality.parquet", config=cfg, progress=progress, collect=False,
                      **compute("quality", data / "enriched.parquet"))
         _stamp_file(data / "quality.parquet", "quality", keys["quality"])
 
     def stage_topics():
+        from webcare_research.topics.file import topics_file
         if not bertopic_available():  # an optional extra: the study runs without it, and says so
             say("   topics: skipped — BERTopic is not installed (pip install 'webcare_research[topics]')")
             write_json(out / "topics" / "model_card.json", {"skipped": "BERTopic (the topics extra) is not installed"})

@@ -24,8 +24,7 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import CountVectorizer
 from threadpoolctl import threadpool_limits
-from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
-from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP_WORDS
+import importlib.util
 
 from ..study.config import load_config
 from ..core.compute import choose_scheduler, dask_client, map_partitions, n_partitions, partition_name
@@ -37,14 +36,13 @@ from .embeddings import LocalModelEmbedder, TfidfSvdEmbedder, make_embedder
 from .evaluation import npmi_coherence, stability_score, topic_diversity
 
 # %% auto #0
-__all__ = ['LANGS', 'PROFANITY', 'STOP_WORDS', 'FIT_ROWS', 'word_list', 'brand_words', 'Preprocessor', 'CentroidClusterer',
-           'canonical_order', 'default_n_topics', 'default_min_topic_size', 'MissingExtraError', 'bertopic_available',
-           'TopicModel', 'save_model', 'load_model', 'text_keys', 'sample_positions', 'fit_sample', 'TopicAssigner',
-           'assign_topics']
+__all__ = ['LANGS', 'PROFANITY', 'NL_STOP_WORDS', 'EN_STOP_WORDS', 'STOP_WORDS', 'FIT_ROWS', 'word_list', 'brand_words',
+           'Preprocessor', 'CentroidClusterer', 'canonical_order', 'default_n_topics', 'default_min_topic_size',
+           'MissingExtraError', 'bertopic_available', 'TopicModel', 'save_model', 'load_model', 'text_keys',
+           'sample_positions', 'fit_sample', 'TopicAssigner', 'assign_topics']
 
 # %% ../../notebooks/63_topics_model.ipynb #b6af8d9b
 from ..core.patterns import HANDLE_PATTERN  # entities are recognised alike everywhere
-from ..text.nlp import make_nlp, normalise_word
 
 LANGS = ("nl", "en")
 
@@ -58,6 +56,19 @@ def word_list(name: str) -> frozenset:
 # spaCy's stop words, chat forms, and the curated lists: words that name no topic in customer messages (thanks,
 # greetings, intensifiers, judgements, time words, generic verbs) and profanity — labels name what customers write about
 PROFANITY = word_list("profanity")
+
+
+def _spacy_stop_words(lang: str) -> frozenset:
+    """spaCy's stop word list of `lang`, read from its module file without importing spaCy (whose import pulls in thinc
+    and torch: ~1.4 s for every command that only needs this module's constants, e.g. `webcare run --only measures`)."""
+    spec = importlib.util.spec_from_file_location(
+        f"_spacy_stop_words_{lang}", Path(importlib.util.find_spec("spacy").submodule_search_locations[0]) / "lang" / lang / "stop_words.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
+
+
+NL_STOP_WORDS, EN_STOP_WORDS = _spacy_stop_words("nl"), _spacy_stop_words("en")
 STOP_WORDS: dict[str, frozenset] = {
     "nl": frozenset(NL_STOP_WORDS) | {"hoi", "hallo", "hey", "hee", "ff", "effe", "graag", "alvast", "gwn", "idd",
                                       "zn", "mn", "ik", "jullie", "hun", "wel", "niet", "nog", "al", "even", "keer"}
@@ -80,6 +91,7 @@ _BRAND_SUFFIX_RE = re.compile(r"(?:_?(?:cares|care|help|helps|support|service|kl
 @lru_cache(maxsize=None)
 def _lemmas(lang: str) -> Any:
     "The lookup lemma table of the project's pipeline for `lang` (spacy-lookups-data, no download)."
+    from webcare_research.text.nlp import make_nlp  # spaCy when a model is fitted, not for this module's constants
     nlp = make_nlp(lang, analytics=False)
     return nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
 
@@ -126,7 +138,8 @@ class Preprocessor:
     def lemma(self, word: str, lang: str) -> str:
         key = (lang, word)
         out = self._cache.get(key)
-        if out is None:
+        if out is None:  # (each distinct word once)
+            from webcare_research.text.nlp import normalise_word
             norm = normalise_word(word, lang)
             out = _lemmas(lang).get(norm, norm).lower()
             if out in STOP_WORDS[lang] or norm in STOP_WORDS[lang] or out in self.stop_words or len(out) < 2:
