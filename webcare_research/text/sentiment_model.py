@@ -88,11 +88,19 @@ def dense_features(texts: Sequence[str], rule_scores: Sequence[float], lang: str
     rows = np.zeros((len(lows), 7 + len(CUES)))
     rows[:, 0], rows[:, 1], rows[:, 2] = s, s >= thresholds[1], s <= thresholds[0]
     if lang == "nl":
-        lex = lupje()
-        for i, low in enumerate(lows):
-            vals = [v for w in WORD.findall(low) if (v := lex.get(w))]
-            pos, neg = sum(v for v in vals if v > 0), -sum(v for v in vals if v < 0)
-            rows[i, 3:7] = (min(pos, 10) / 10, min(neg, 10) / 10, pos > 0, neg > 0)
+        get, words, pos, neg = lupje().get, WORD.findall, [], []
+        for low in lows:  # sums in word order, as Python's sum() of the positive and of the negative scores
+            p = n = 0.0
+            for v in map(get, words(low)):
+                if v:
+                    if v > 0:
+                        p += v
+                    else:
+                        n -= v
+            pos.append(p)
+            neg.append(n)
+        pos, neg = np.array(pos), np.array(neg)
+        rows[:, 3], rows[:, 4], rows[:, 5], rows[:, 6] = np.minimum(pos, 10) / 10, np.minimum(neg, 10) / 10, pos > 0, neg > 0
     if lows:  # RE2 in C++ over the whole batch (pyarrow); the cue patterns count the same there as in Python's re
         arr = pa.array(lows, pa.large_string())
         for j, pattern in enumerate(CUES.values()):
