@@ -24,7 +24,6 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import CountVectorizer
 from threadpoolctl import threadpool_limits
-import importlib.util
 
 from ..study.config import load_config
 from ..core.compute import choose_scheduler, dask_client, map_partitions, n_partitions, partition_name
@@ -36,10 +35,10 @@ from .embeddings import LocalModelEmbedder, TfidfSvdEmbedder, make_embedder
 from .evaluation import npmi_coherence, stability_score, topic_diversity
 
 # %% auto #0
-__all__ = ['LANGS', 'PROFANITY', 'NL_STOP_WORDS', 'EN_STOP_WORDS', 'STOP_WORDS', 'FIT_ROWS', 'word_list', 'brand_words',
-           'Preprocessor', 'CentroidClusterer', 'canonical_order', 'default_n_topics', 'default_min_topic_size',
-           'MissingExtraError', 'bertopic_available', 'TopicModel', 'save_model', 'load_model', 'text_keys',
-           'sample_positions', 'fit_sample', 'TopicAssigner', 'assign_topics']
+__all__ = ['LANGS', 'PROFANITY', 'FIT_ROWS', 'word_list', 'stop_words', 'brand_words', 'Preprocessor', 'CentroidClusterer',
+           'canonical_order', 'default_n_topics', 'default_min_topic_size', 'MissingExtraError', 'bertopic_available',
+           'TopicModel', 'save_model', 'load_model', 'text_keys', 'sample_positions', 'fit_sample', 'TopicAssigner',
+           'assign_topics']
 
 # %% ../../notebooks/63_topics_model.ipynb #b6af8d9b
 from ..core.patterns import HANDLE_PATTERN  # entities are recognised alike everywhere
@@ -58,27 +57,21 @@ def word_list(name: str) -> frozenset:
 PROFANITY = word_list("profanity")
 
 
-def _spacy_stop_words(lang: str) -> frozenset:
-    """spaCy's stop word list of `lang`, read from its module file without importing spaCy (whose import pulls in thinc
-    and torch: ~1.4 s for every command that only needs this module's constants, e.g. `webcare run --only measures`)."""
-    spec = importlib.util.spec_from_file_location(
-        f"_spacy_stop_words_{lang}", Path(importlib.util.find_spec("spacy").submodule_search_locations[0]) / "lang" / lang / "stop_words.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return frozenset(module.STOP_WORDS)
-
-
-NL_STOP_WORDS, EN_STOP_WORDS = _spacy_stop_words("nl"), _spacy_stop_words("en")
-STOP_WORDS: dict[str, frozenset] = {
-    "nl": frozenset(NL_STOP_WORDS) | {"hoi", "hallo", "hey", "hee", "ff", "effe", "graag", "alvast", "gwn", "idd",
-                                      "zn", "mn", "ik", "jullie", "hun", "wel", "niet", "nog", "al", "even", "keer"}
-          | word_list("stop_nl") | PROFANITY,
-    "en": frozenset(EN_STOP_WORDS) | {"hi", "hey", "hello", "pls", "plz", "please", "im", "ive", "dont", "doesnt",
-                                      "didnt", "cant", "wont", "isnt", "u", "ur", "lol", "ok", "okay", "yeah", "oh",
-                                      "thx", "don", "doesn", "didn", "isn", "won", "ll", "ve", "hey"}
-          | word_list("stop_en") | PROFANITY,
-}
-_ALL_STOP = STOP_WORDS["nl"] | STOP_WORDS["en"]
+@lru_cache(maxsize=None)
+def stop_words() -> dict[str, frozenset]:
+    """The stop lists per language: "nl", "en" (spaCy's, chat forms, the curated lists, profanity) and "spacy_nl",
+    "spacy_en" (spaCy's alone: they guess a message's language). Built on first use: spaCy's import pulls in thinc and
+    torch (~1.4 s), which commands that only need this module's constants (`webcare run --only measures`) skip."""
+    from spacy.lang.en.stop_words import STOP_WORDS as en
+    from spacy.lang.nl.stop_words import STOP_WORDS as nl
+    return {"spacy_nl": frozenset(nl), "spacy_en": frozenset(en),
+            "nl": frozenset(nl) | {"hoi", "hallo", "hey", "hee", "ff", "effe", "graag", "alvast", "gwn", "idd",
+                                   "zn", "mn", "ik", "jullie", "hun", "wel", "niet", "nog", "al", "even", "keer"}
+            | word_list("stop_nl") | PROFANITY,
+            "en": frozenset(en) | {"hi", "hey", "hello", "pls", "plz", "please", "im", "ive", "dont", "doesnt",
+                                   "didnt", "cant", "wont", "isnt", "u", "ur", "lol", "ok", "okay", "yeah", "oh",
+                                   "thx", "don", "doesn", "didn", "isn", "won", "ll", "ve", "hey"}
+            | word_list("stop_en") | PROFANITY}
 # URLs, handles, hashtags and HTML entities; emoji and numbers never match _WORD_RE (letters only)
 _DROP_RE = re.compile(r"https?://\S+|www\.\S+|@\w+|[#&]\w+;?|\b[\w.-]+\.(?:nl|com|be|org|net|eu|ly|co|io|me)\b/?\S*")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -131,8 +124,9 @@ class Preprocessor:
 
     def guess_lang(self, words: list[str]) -> str | None:
         "The language whose stop words occur most (None on a tie)."
-        nl = sum(w in NL_STOP_WORDS for w in words)
-        en = sum(w in EN_STOP_WORDS for w in words)
+        s = stop_words()
+        nl = sum(w in s["spacy_nl"] for w in words)
+        en = sum(w in s["spacy_en"] for w in words)
         return "nl" if nl > en else "en" if en > nl else None
 
     def lemma(self, word: str, lang: str) -> str:
@@ -142,7 +136,8 @@ class Preprocessor:
             from webcare_research.text.nlp import normalise_word
             norm = normalise_word(word, lang)
             out = _lemmas(lang).get(norm, norm).lower()
-            if out in STOP_WORDS[lang] or norm in STOP_WORDS[lang] or out in self.stop_words or len(out) < 2:
+            stop = stop_words()[lang]
+            if out in stop or norm in stop or out in self.stop_words or len(out) < 2:
                 out = ""
             self._cache[key] = out
         return out
