@@ -24,7 +24,7 @@ from .outputs import parquet_batches, read_parquet, read_table
 __all__ = ['SCHEDULERS', 'LOCAL_WORKER_CONFIG', 'RELEASES', 'check_scheduler', 'usable_cores', 'default_workers',
            'choose_scheduler', 'partition_name', 'n_partitions', 'row_partitions', 'table_columns', 'table_rows',
            'table_parts', 'dask_client', 'PartitionError', 'map_partitions', 'rss_mb', 'trim_memory',
-           'worker_recycle_mb', 'recycle_when_grown']
+           'worker_recycle_mb', 'recycle_when_grown', 'thread_map']
 
 # %% ../../notebooks/05_core_compute.ipynb #6b87ed23
 SCHEDULERS = ("auto", "single", "local")  # or the address of a running scheduler: tcp://HOST:PORT
@@ -288,3 +288,14 @@ def recycle_when_grown(release: Callable[[], None], limit_mb: float | None = Non
     _AFTER_RELEASE[0] = rss_mb()
     RELEASES[0] += 1
     return True
+
+# %% ../../notebooks/05_core_compute.ipynb #fc9dc0e1
+def thread_map(fn: Callable[[Any], Any], items: Iterable[Any], threads: int = 2) -> list:
+    """`[fn(x) for x in items]`, `threads` at a time on a thread pool when there is more than one item, results in
+    order. For blocks of a large array handled by GIL-releasing kernels (Arrow's): only `threads` blocks in work at once."""
+    items = list(items)
+    if len(items) < 2 or threads < 2:
+        return [fn(x) for x in items]
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(fn, items))

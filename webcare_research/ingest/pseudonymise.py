@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..core.compute import thread_map
 from ..core.patterns import EMAIL_CANDIDATE, HANDLE_PIECE, PHONE_CANDIDATE
 from ..mentions.privacy import EMAIL_RE, PHONE_RE, handle_replacer
 
@@ -121,11 +122,5 @@ def pseudonymise_texts_fast(texts: pd.Series, key: bytes, keep=(), block: int = 
 
     # two blocks at a time: Arrow's kernels release the GIL (the Python parts — the regex subs on the candidate
     # texts, `replace` on each distinct handle, a pure function with a cache — take turns); blocks kept in order
-    starts = range(0, len(chunked), block)
-    if len(starts) > 1:
-        from concurrent.futures import ThreadPoolExecutor
-        with ThreadPoolExecutor(2) as pool:
-            out = list(pool.map(one, starts))
-    else:
-        out = [one(i) for i in starts]
+    out = thread_map(one, range(0, len(chunked), block))
     return _strings(pa.chunked_array(out, type=pa.string()), texts.index).astype("string")
