@@ -166,7 +166,9 @@ def _snapshot(folder: Path, skip=("findings", "policy")) -> dict:
             if p.is_file() and p.relative_to(folder).parts[0] not in skip}
 
 
-@pytest.mark.parametrize("kill_after", [1, 2, 3])
+# killed after the tables and the store (written side by side: one write for the hook), or after the quarantine
+# (the third write is the marker)
+@pytest.mark.parametrize("kill_after", [1, 2])
 def test_interrupted_ingest_then_rerun_equals_uninterrupted(hostile_study, tmp_path, kill_after):
     d, study = hostile_study
     src = d / "hostile.csv"

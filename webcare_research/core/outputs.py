@@ -25,10 +25,10 @@ import pyarrow.parquet as pq
 from .errors import ConfigError, InputError
 
 # %% auto #0
-__all__ = ['FORMULA_START', 'file_sha256', 'package_asset', 'atomic_path', 'write_text', 'write_json', 'write_parquet',
-           'read_parquet', 'read_table', 'frame_schema', 'require_complete', 'parquet_batches', 'neutralise_formulas',
-           'write_table', 'frame_to_json', 'frame_from_json', 'slugify', 'unique_slugs', 'contained', 'clean_notebook',
-           'staged_folder']
+__all__ = ['FORMULA_START', 'file_sha256', 'package_asset', 'atomic_path', 'written_together', 'write_text', 'write_json',
+           'write_parquet', 'read_parquet', 'read_table', 'frame_schema', 'require_complete', 'parquet_batches',
+           'neutralise_formulas', 'write_table', 'frame_to_json', 'frame_from_json', 'slugify', 'unique_slugs',
+           'contained', 'clean_notebook', 'staged_folder']
 
 # %% ../../notebooks/02_core_outputs.ipynb #0c000004
 def file_sha256(path: str | Path, h=None) -> str:
@@ -67,14 +67,28 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 # Test hook for the kill tests: with $WEBCARE_KILL_AFTER_WRITES=N the process kills itself (SIGKILL) after its N-th
 # completed write. Taken out of the environment at import, so report kernels started later do not inherit it.
 _KILL_AT = [int(os.environ.pop("WEBCARE_KILL_AFTER_WRITES", "0") or 0), 0]
+_TOGETHER = [0]  # > 0: inside `written_together`
 
 
 def _fault_point() -> None:
-    if _KILL_AT[0]:
+    if _KILL_AT[0] and not _TOGETHER[0]:
         _KILL_AT[1] += 1
         if _KILL_AT[1] == _KILL_AT[0]:
             import signal
             os.kill(os.getpid(), signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def written_together() -> Iterator[None]:
+    """Writes inside (e.g. on two threads side by side) count as one for the kill hook: it fires after the last of them,
+    never between — where a kill would leave the other writer's temporary file (the next run removes it, but the kill
+    tests check that write boundaries leave none)."""
+    _TOGETHER[0] += 1
+    try:
+        yield
+    finally:
+        _TOGETHER[0] -= 1
+    _fault_point()
 
 
 def write_text(path: str | Path, text: str) -> Path:

@@ -269,12 +269,21 @@ def extract_agent(texts: pd.Series) -> pd.Series:
     "The agent who signed each reply (`RR` for '^RR', `Sabrina` for 'Groetjes, Sabrina'), else null."
     s = texts if isinstance(texts, pd.Series) else pd.Series(texts)
     arr = _arrow(s)
-    out = pa.nulls(len(arr), pa.large_string())
-    for rx in AGENT_PATTERNS:  # a later pattern only for texts without a signature yet
-        todo = pc.and_(pc.is_null(out), pc.is_valid(arr)).to_numpy(zero_copy_only=False).astype(bool)
-        if not todo.any():
-            break
-        found = _first_match(pc.filter(arr, pa.array(todo)), rx, "a")
-        found = pc.if_else(pc.is_in(found, pa.array(sorted(_NOT_NAMES), pa.large_string())), pa.scalar(None, pa.large_string()), found)
-        out = pc.coalesce(out, _spread(found, todo))
-    return _series(out, s.index)
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    not_names = pa.array(sorted(_NOT_NAMES), pa.large_string())
+
+    def one(start):
+        block = arr.slice(start, _BLOCK)
+        out = pa.nulls(len(block), pa.large_string())
+        for rx in AGENT_PATTERNS:  # a later pattern only for texts without a signature yet
+            todo = pc.and_(pc.is_null(out), pc.is_valid(block)).to_numpy(zero_copy_only=False).astype(bool)
+            if not todo.any():
+                break
+            found = _first_match(pc.filter(block, pa.array(todo)), rx, "a")
+            found = pc.if_else(pc.is_in(found, not_names), pa.scalar(None, pa.large_string()), found)
+            out = pc.coalesce(out, _spread(found, todo))
+        return out
+
+    # blocks two at a time, like private_channel (the 2.8M benchmark's 1.2M replies: 0.75 -> 0.4 s)
+    blocks = thread_map(one, range(0, len(arr), _BLOCK)) or [pa.nulls(0, pa.large_string())]
+    return _series(pa.concat_arrays(blocks), s.index)

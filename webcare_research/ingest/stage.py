@@ -23,7 +23,8 @@ from ..study.config import StudyConfig, norm_handle
 from ..adapters import conversations, facebook, mapped, reviews, twcs, whatsapp, xapi
 from ..adapters.toolkit import to_utc as _to_utc
 from ..adapters.formats import FORMATS, QUARANTINE_COLUMNS, Format, UnknownFormatError, detect_format, quarantine_frame
-from ..core.outputs import write_json, write_parquet
+from ..core.compute import thread_map
+from ..core.outputs import write_json, write_parquet, written_together
 from ..mentions.privacy import pseudonyms, redact_text
 from ..mentions.schema import CHANNELS, MENTION_COLUMNS, PRIVATE_CHANNELS, ROLES, coerce_mentions, mention_schema_for
 from ..core.signals import extract_agent
@@ -135,7 +136,8 @@ def normalise_batch(rows: pd.DataFrame, fmt: str, source_file: str, config: Stud
 # %% ../../notebooks/35_ingest_stage.ipynb #1193458d
 def split_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     "(kept rows, quarantine of conflicting ids, source_file of each exact duplicate)."
-    dup_any = rows.message_id.duplicated(keep=False).to_numpy()
+    codes, uniq = pd.factorize(rows.message_id, use_na_sentinel=False)  # (half the time of `duplicated` on Arrow strings)
+    dup_any = np.bincount(codes, minlength=len(uniq))[codes] > 1 if len(uniq) < len(rows) else np.zeros(len(rows), bool)
     if not dup_any.any():
         return rows, quarantine_frame(), pd.Series([], dtype="string")
     content = [c for c in rows.columns if c not in ("source_file", "source_row")]
@@ -471,13 +473,20 @@ def summary_counts(mentions: pd.DataFrame, threads: pd.DataFrame) -> dict:
     "The counts of the summary that add up over parts of a corpus (`add_counts`): per file, role, organisation, time."
     bad = pc.fill_null(pc.count_substring(pa.array(mentions.text.astype("string").array), "\ufffd"), 0).to_numpy(zero_copy_only=False)
     files = mentions.source_file.astype(object).to_numpy()
-    return {"ingested": mentions.source_file.value_counts().to_dict(),
+    counts = lambda c: _value_counts(mentions[c])
+    return {"ingested": counts("source_file"),
             "replacement_characters": pd.Series(bad, dtype="int64").groupby(files).sum().to_dict() if len(files) else {},
-            "roles": mentions.author_role.value_counts().to_dict(),
-            "organisations": set(mentions.organisation.dropna().unique()), "messages": len(mentions),
+            "roles": counts("author_role"),
+            "organisations": set(pc.drop_null(pc.unique(_arrow(mentions.organisation))).to_pylist()), "messages": len(mentions),
             "inbound": len(threads),
             "first": mentions.created_at.min() if len(mentions) else None,
             "last": mentions.created_at.max() if len(mentions) else None}
+
+
+def _value_counts(s: pd.Series) -> dict:
+    "{value: rows} of a string column, nulls left out (`Series.value_counts().to_dict()` in Arrow: 0.5 -> 0.03 s at 2.8M)."
+    vc = pc.value_counts(_arrow(s))
+    return {k: v for k, v in zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist()) if k is not None}
 
 
 def add_counts(a: dict | None, b: dict) -> dict:
@@ -543,15 +552,17 @@ def ingest(inputs: list[str | Path], out_dir: str | Path, fmt: str | None = None
     if "comparison" not in parts:  # a comparison period taken out of study.yml: its old tables go too
         for f in ("mentions.parquet", "threads.parquet"):
             (out / "comparison" / f).unlink(missing_ok=True)
-    # one file after the other: an interrupted ingest then leaves only whole files and no temporary ones (two writers
-    # side by side saved ~1.5 s at 2.8M messages, but a kill after one write left the other's temporary file behind)
+    # the flat tables on one thread, the same rows by organisation and month (the store) on the other: Arrow's writers
+    # release the GIL (2.8M messages: ~1.3 s less). A kill part-way leaves a temporary file or folder, which the next
+    # ingest removes (`atomic_path`, `write_store_tables`); the marker, written last, says the folder is incomplete.
     store = {}
     for which, (mentions, threads) in parts.items():
-        folder = out if which == "study" else out / which
-        write_parquet(mentions, folder / "mentions.parquet")
-        write_parquet(threads, folder / "threads.parquet")
-        for name, table in (("mentions", mentions), ("threads", threads)):  # the same rows by organisation and month
-            store[which, name] = write_store(table, folder, name, cfg.tz)
+        tables, folder = {"mentions": mentions, "threads": threads}, out if which == "study" else out / which
+        flat = lambda: {n: write_parquet(t, folder / f"{n}.parquet") for n, t in tables.items()}  # noqa: B023 (run now)
+        partitioned = lambda: {n: write_store(t, folder, n, cfg.tz) for n, t in tables.items()}  # noqa: B023
+        with written_together():
+            _, index = thread_map(lambda job: job(), [flat, partitioned])
+        store.update({(which, n): i for n, i in index.items()})
     write_parquet(res.quarantine, out / "quarantine.parquet")
     return finish_ingest(out, res.summary, store, cfg, keep_raw_quarantine)
 

@@ -26,14 +26,9 @@ from ..core.outputs import (file_sha256, package_asset, parquet_batches, read_pa
                                            write_parquet, write_table, write_text)
 from ..study.config import StudyConfig, load_config, SECRETS_FILE
 from ..ingest.stream import ingest
-from ..topics.model import FIT_ROWS, bertopic_available
+from ..topics.extra import FIT_ROWS, bertopic_available
 from ..measures.sql import measure_dir, store_measures
-from ..benchmark.study import findings_index, study_findings
-from ..benchmark.league import REDIRECTS, difference_tests, league_table
-from ..benchmark.index import index_sensitivity_figure, webcare_index
-from ..benchmark.spikes import spikes
-from ..benchmark.trends import trend_table
-from ..policy.plan import study_policy
+from ..benchmark.study import findings_index  # the benchmark and policy stages import their own
 
 # %% auto #0
 __all__ = ['STAGES', 'STAGE_VERSION', 'SKIP_NAMES', 'STAGE_OUTPUTS', 'study_output', 'study_inputs', 'run_study',
@@ -254,13 +249,19 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
         _stamp_file(data / "measures.parquet", "measures", keys["measures"])
 
     def stage_findings():
+        from webcare_research.benchmark.study import study_findings
         study_findings(data, cfg, progress=progress, out_dir=out / "findings", mentions_path=data / "quality.parquet")
 
     def stage_policy():
+        from webcare_research.policy.plan import study_policy
         study_policy(findings_index(out / "findings"), out / "policy", rulebook=rulebook,
                      topics=out / "topics" / "assignments.parquet")
 
     def stage_benchmark():
+        from webcare_research.benchmark.index import index_sensitivity_figure, webcare_index  # SciPy, matplotlib
+        from webcare_research.benchmark.league import difference_tests, league_table
+        from webcare_research.benchmark.spikes import spikes
+        from webcare_research.benchmark.trends import trend_table
         # only the columns the benchmark reads: on a 2.8M-message study the whole mention table alone is gigabytes
         threads, mentions = read_parquet(data / "threads.parquet"), read_parquet(data / "mentions.parquet", ["message_id", "text"])
         league = league_table(threads, cfg, *_league_inputs(out))
@@ -340,6 +341,7 @@ def _run_config(folder: Path) -> StudyConfig:
 def _league_inputs(folder: Path) -> tuple[dict, pd.DataFrame | None]:
     "(facts per organisation, scored organisation replies or None) of a run folder: what `league_table` reads."
     facts = {o: json.loads(p.read_text(encoding="utf-8"))["facts"] for o, p in findings_index(folder / "findings").items()}
+    from webcare_research.benchmark.league import REDIRECTS
     replies = None
     path = folder / "data" / "quality.parquet"
     if path.exists():
@@ -351,6 +353,7 @@ def _league_inputs(folder: Path) -> tuple[dict, pd.DataFrame | None]:
 
 def benchmark_folder(folder: str | Path, config: StudyConfig | None, out: str | Path) -> pd.DataFrame:
     "The league table of a `webcare run` output folder, written to `out` (CSV/XLSX, formula-safe)."
+    from webcare_research.benchmark.league import league_table
     folder = Path(folder)
     cfg = config or _run_config(folder)
     table = league_table(read_parquet(folder / "data" / "threads.parquet"), cfg, *_league_inputs(folder))

@@ -28,6 +28,7 @@ from threadpoolctl import threadpool_limits
 from ..study.config import load_config
 from ..core.compute import choose_scheduler, dask_client, map_partitions, n_partitions, partition_name
 from ..core.errors import UserError
+from .extra import FIT_ROWS, MissingExtraError, bertopic_available  # re-exported: the old home
 from ..core.outputs import package_asset
 from ..mentions.privacy import pseudonymise_text
 # the back-end classes too: models saved before the embeddings had their own module refer to them as topics.<class>
@@ -35,10 +36,9 @@ from .embeddings import LocalModelEmbedder, TfidfSvdEmbedder, make_embedder
 from .evaluation import npmi_coherence, stability_score, topic_diversity
 
 # %% auto #0
-__all__ = ['LANGS', 'PROFANITY', 'FIT_ROWS', 'word_list', 'stop_words', 'brand_words', 'Preprocessor', 'CentroidClusterer',
-           'canonical_order', 'default_n_topics', 'default_min_topic_size', 'MissingExtraError', 'bertopic_available',
-           'TopicModel', 'save_model', 'load_model', 'text_keys', 'sample_positions', 'fit_sample', 'TopicAssigner',
-           'assign_topics']
+__all__ = ['LANGS', 'PROFANITY', 'word_list', 'stop_words', 'brand_words', 'Preprocessor', 'CentroidClusterer', 'canonical_order',
+           'default_n_topics', 'default_min_topic_size', 'TopicModel', 'save_model', 'load_model', 'text_keys',
+           'sample_positions', 'fit_sample', 'TopicAssigner', 'assign_topics']
 
 # %% ../../notebooks/63_topics_model.ipynb #b6af8d9b
 from ..core.patterns import HANDLE_PATTERN  # entities are recognised alike everywhere
@@ -224,16 +224,6 @@ def default_min_topic_size(n_docs: int, n_topics: int) -> int:
     return max(3, math.ceil(0.1 * n_docs / max(n_topics, 1)))
 
 # %% ../../notebooks/63_topics_model.ipynb #b63857c4
-class MissingExtraError(UserError):
-    "An optional part of the package (an extra) is needed but not installed."
-
-
-def bertopic_available() -> bool:
-    "Is BERTopic (the `topics` extra) installed? Checked without importing it."
-    import importlib.util
-    return importlib.util.find_spec("bertopic") is not None
-
-
 def _bertopic_parts(ngrams: int = 1):
     if not bertopic_available():
         raise MissingExtraError("topic modelling needs BERTopic, which is not installed",
@@ -448,9 +438,6 @@ def load_model(path: str | Path) -> TopicModel:
     return joblib.load(path / "model.joblib")
 
 # %% ../../notebooks/63_topics_model.ipynb #2207f903
-FIT_ROWS = 200_000  # messages a topic model is fitted on at most; beyond that a seeded sample, and all are assigned
-
-
 def text_keys(texts: Sequence[Any], langs: Sequence[str] | None = None) -> np.ndarray:
     "A 64-bit key per (text, language) (uint64; missing counts as empty): equal messages get equal keys."
     s = lambda xs: pd.util.hash_array(np.array([x if isinstance(x, str) else "" for x in xs], dtype=object))
