@@ -2,18 +2,19 @@
 whatever DuckDB's thread count."""
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from webcare_research.demo.generate import write_demo
 from webcare_research.ingest.stage import ingest
 from webcare_research.measures.basic import first_measures
-from webcare_research.measures.conversation import agent_summary, handoff_table
-from webcare_research.ingest.store import read_store
+from webcare_research.measures.conversation import agent_summary, conversation_measures, conversation_table, handoff_table
+from webcare_research.ingest.store import read_store, write_store
 from webcare_research.measures.service import coverage_table, extended_measures, hour_of_week
 from webcare_research.measures.sql import (QUERIES, agent_measures, basic_measures, coverage_measures,
-                                           first_responses, handoff_measures, hour_of_week_measures, measure_dir, query_doc, sql_parts,
-                                           store_measures, survival_inputs)
+                                           first_responses, handoff_measures, hour_of_week_measures, measure_dir, query_doc,
+                                           resolution_measures, sql_parts, store_measures, survival_inputs)
 from webcare_research.measures.survival import survival_data
 from webcare_research.study.config import StudyConfig, load_config
 
@@ -58,6 +59,11 @@ def _check(folder, cfg=None):
     pd.testing.assert_frame_equal(ag, agent_summary(mflat), check_dtype=False, check_exact=False, rtol=1e-12)
     assert ag["agents_n"].sum() > 0 and ag["top_agent_share"].notna().any()
     pd.testing.assert_frame_equal(agent_measures(folder, threads=1), agent_measures(threads, threads=4))
+    res = resolution_measures(folder)  # conversations in time order, turns, closures: window functions = numpy segments
+    pd.testing.assert_frame_equal(res, conversation_measures(conversation_table(mflat)), check_dtype=False,
+                                  check_exact=False, rtol=1e-12)
+    assert res["conversations"].sum() > 0
+    pd.testing.assert_frame_equal(resolution_measures(folder, threads=1), resolution_measures(folder, threads=4))
     # every SQL part handed to extended_measures = its pandas computation
     whole = extended_measures(mflat, flat, cfg, **sql_parts(folder, cfg))
     pd.testing.assert_frame_equal(whole, extended_measures(mflat, flat, cfg), check_exact=False, rtol=1e-12)
@@ -65,6 +71,15 @@ def _check(folder, cfg=None):
     by_org = store_measures(folder, cfg)
     assert set(by_org.columns) == set(whole.columns)
     pd.testing.assert_frame_equal(by_org[list(whole.columns)], whole)
+    # a store with sentiment scores (as an enriched table would have): the sentiment shift is read an organisation at
+    # a time, each conversation whole (also its messages in other organisations' partitions)
+    scored = mflat.assign(sentiment_score=np.round(np.sin(np.arange(len(mflat)) * 0.7), 3))
+    write_store(scored, folder / "scored", "mentions", cfg.tz)
+    write_store(flat, folder / "scored", "threads", cfg.tz)
+    with_shift = store_measures(folder / "scored", cfg)
+    ref = extended_measures(scored, flat, cfg)
+    assert ref["shift_conversations"].fillna(0).sum() > 0
+    pd.testing.assert_frame_equal(with_shift[list(ref.columns)], ref, check_exact=False, rtol=1e-12)
     return ours
 
 
@@ -155,3 +170,37 @@ def test_cli_measure_reads_only_the_partitions_asked_for(tmp_path):
     r = webcare("measure", tmp_path / "out", "--out", tmp_path / "x.csv", "--organisation", "Nobody Inc")
     assert r.returncode == 3 and "no organisation 'Nobody Inc'" in r.stderr and org in r.stderr
     assert "Traceback" not in r.stderr and not (tmp_path / "x.csv").exists()
+
+
+def test_resolution_measures_on_ties_roles_and_gaps(tmp_path):
+    """Same-second messages (ties kept in table order), 'other' and missing roles, a conversation without organisation or
+    channel, closures before and after the organisation's first reply, negated thanks: SQL = the pandas reference."""
+    from webcare_research.ingest.store import write_store
+    t0 = pd.Timestamp("2024-05-01 10:00", tz="UTC")
+    s = lambda k: t0 + pd.Timedelta(seconds=k)
+    rows = [  # conversation, organisation, channel, role, seconds, text
+        ("c1", "A", "twitter", "customer", 0, "my parcel is late"),
+        ("c1", "A", "twitter", "organisation", 60, "sorry, we'll check"),
+        ("c1", "A", "twitter", "customer", 90, "thanks, it works now"),       # after the first reply: resolved
+        ("c1", "A", "twitter", "organisation", 120, "have a great day"),      # would close, but ...
+        ("c1", "A", "twitter", "customer", 120, "bye"),                       # ... same second, later in the table: last
+        ("c2", "A", "twitter", "customer", 0, "thanks in advance"),            # thanks before any reply: not resolved
+        ("c2", "A", "twitter", "other", 5, "me too"),
+        ("c2", "A", "twitter", None, 6, "+1"),
+        ("c2", "A", "twitter", "organisation", 30, "DM us"),
+        ("c2", "A", "twitter", "customer", 40, "still not fixed, thanks for nothing"),
+        ("c3", None, "twitter", "customer", 0, "hello?"),                    # no organisation: not counted
+        ("c4", "B", None, "customer", 0, "help"),                             # no channel on the first message ...
+        ("c4", "B", "facebook", "organisation", 0, "bedankt, fijne dag"),     # ... the first one with a channel counts
+        ("c5", "B", "facebook", "organisation", 0, "we zijn er"),              # no customer message: not a conversation
+    ]
+    m = pd.DataFrame({"conversation_id": pd.array([r[0] for r in rows], dtype="string"),
+                      "organisation": pd.array([r[1] for r in rows], dtype="string"),
+                      "channel": pd.array([r[2] for r in rows], dtype="string"),
+                      "author_role": pd.array([r[3] for r in rows], dtype="string"),
+                      "created_at": [s(r[4]) for r in rows], "text": pd.array([r[5] for r in rows], dtype="string")})
+    write_store(m, tmp_path, "mentions", "UTC")
+    got, ref = resolution_measures(tmp_path), conversation_measures(conversation_table(m))
+    pd.testing.assert_frame_equal(got, ref, check_dtype=False, check_exact=False, rtol=1e-12)
+    assert got["resolved_conversations"].tolist() == [1, 1] and got["resolved_by_customer"].tolist() == [1, 0]
+    assert got["conversations"].tolist() == [2, 1] and got["turns_median"].tolist()[0] == 4.5

@@ -22,8 +22,8 @@ from .definitions import definitions
 
 # %% auto #0
 __all__ = ['CUSTOMER_CLOSURE', 'CUSTOMER_NEGATED', 'ORG_CLOSURE', 'HANDOFF_KINDS', 'DEFINITIONS', 'regex_flags',
-           'customer_closes', 'organisation_closes', 'conversation_table', 'conversation_measures', 'handoff_table',
-           'agent_table', 'agent_summary', 'sentiment_shift']
+           'customer_closes', 'organisation_closes', 'conversation_table', 'conversation_measures',
+           'with_resolution_rate', 'handoff_table', 'agent_table', 'agent_summary', 'sentiment_shift']
 
 # %% ../../notebooks/74_measures_conversation.ipynb #684ed7f5
 CUSTOMER_CLOSURE = (
@@ -149,6 +149,11 @@ def conversation_measures(conversations: pd.DataFrame, by: Sequence[str] = ("org
                 resolved_conversations=("resolved", "sum"), resolved_by_customer=("resolved_by_customer", "sum"),
                 turns_mean=("turns", "mean"), turns_median=("turns", "median"), messages_mean=("messages", "mean"),
                 time_to_last_org_median_min=("time_to_last_org_min", "median")).reset_index()
+    return with_resolution_rate(out)
+
+
+def with_resolution_rate(out: pd.DataFrame) -> pd.DataFrame:
+    "resolution_rate = resolved / replied conversations, and its Wilson interval (also for `measures.sql`'s counts)."
     out["resolution_rate"] = out["resolved_conversations"] / out["replied_conversations"].where(out["replied_conversations"] > 0)
     out["resolution_ci_low"], out["resolution_ci_high"] = wilson_interval(out["resolved_conversations"], out["replied_conversations"])
     return out

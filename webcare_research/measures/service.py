@@ -319,13 +319,14 @@ def extended_measures(mentions: pd.DataFrame, threads: pd.DataFrame, config: Stu
                       window_end=None, timings: dict | None = None, coverage: pd.DataFrame | None = None,
                       km_inputs: tuple | None = None, reach: np.ndarray | None | str = "own",
                       handoff: pd.DataFrame | None = None, agents: pd.DataFrame | None = None,
-                      reach_gaps: pd.DataFrame | None = None) -> pd.DataFrame:
+                      reach_gaps: pd.DataFrame | None = None, conversations: pd.DataFrame | None = None) -> pd.DataFrame:
     """Survival, service-level, coverage, conversation, hand-off, agent, sentiment-shift and reach-gap aggregates per
     organisation+channel. Computed elsewhere and passed in (e.g. by `measures.sql` over the study's store), else here:
     `coverage` (`coverage_table`'s result), `km_inputs` (calendar, business-hours or None: `survival_data`'s rows),
     `handoff` (`handoff_table`'s result), `agents` (`agent_summary`'s), `reach` (the reach quantiles' edges,
-    `reach_edges`: the whole corpus's when these are one organisation's rows) and `reach_gaps` (`reach_gap`'s result;
-    then the mentions need no author_followers)."""
+    `reach_edges`: the whole corpus's when these are one organisation's rows), `reach_gaps` (`reach_gap`'s result;
+    then the mentions need no author_followers) and `conversations` (`conversation_measures`' result; with all of
+    these given the mentions are needed only for the sentiment shift)."""
     cfg = config or load_config()
     by = ["organisation", "channel"]
     norm = float(cfg.response_norm_minutes)
@@ -362,7 +363,7 @@ def extended_measures(mentions: pd.DataFrame, threads: pd.DataFrame, config: Stu
     lap("service_level_table")
     cov = coverage_wide(coverage_table(threads, cfg, by=by) if coverage is None else coverage, by=by)
     lap("coverage_table")
-    conv = conversation_measures(conversation_table(mentions), by=by)
+    conv = conversation_measures(conversation_table(mentions), by=by) if conversations is None else conversations
     lap("conversation_table")
     ho = handoff_table(mentions, threads, by=by) if handoff is None else handoff
     lap("handoff_table")

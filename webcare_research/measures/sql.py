@@ -28,15 +28,15 @@ from ..study.config import WEEKDAYS, StudyConfig
 
 # %% auto #0
 __all__ = ['QUERIES', 'BASIC_DTYPES', 'MONTH', 'FIRST_RESPONSE_DTYPES', 'HANDOFF_DTYPES', 'AGENT_DTYPES', 'REACH_DTYPES',
-           'LIGHT_TEXT', 'LIGHT_CODES', 'query_text', 'query_doc', 'run_query', 'thread_files', 'basic_measures',
-           'check_selection', 'window_end', 'measure_dir', 'coverage_measures', 'hour_of_week_measures',
-           'survival_inputs', 'first_responses', 'handoff_params', 'mention_files', 'handoff_measures',
-           'agent_measures', 'reach_counts', 'count_edges', 'reach_gap_measures', 'km_parts', 'sql_parts',
-           'store_organisations', 'conversation_rows', 'store_measures']
+           'CONVERSATION_DTYPES', 'LIGHT_TEXT', 'LIGHT_CODES', 'query_text', 'query_doc', 'run_query', 'thread_files',
+           'basic_measures', 'check_selection', 'window_end', 'measure_dir', 'coverage_measures',
+           'hour_of_week_measures', 'survival_inputs', 'first_responses', 'handoff_params', 'mention_files',
+           'handoff_measures', 'agent_measures', 'reach_counts', 'count_edges', 'reach_gap_measures',
+           'resolution_measures', 'km_parts', 'sql_parts', 'store_organisations', 'conversation_rows', 'store_measures']
 
 # %% ../../notebooks/76_measures_sql.ipynb #63e73f61
 QUERIES = ("basic", "coverage", "hour_of_week", "survival", "survival_business", "window", "first_responses",
-           "shared_conversations", "handoff", "agents", "reach")
+           "shared_conversations", "handoff", "agents", "reach", "conversations")
 
 
 def query_text(name: str) -> str:
@@ -305,6 +305,22 @@ def reach_gap_measures(counts: pd.DataFrame, edges: np.ndarray | None) -> pd.Dat
     g["response_rate"] = g["k"] / g["n"]
     return reach_gap(g.assign(dimension="reach"), by=by)
 
+# %% ../../notebooks/76_measures_sql.ipynb #c0ae5a02
+CONVERSATION_DTYPES = {"organisation": "string", "channel": "string", "conversations": "int64",
+                       "replied_conversations": "int64", "resolved_conversations": "int64", "resolved_by_customer": "int64",
+                       "turns_mean": "float64", "turns_median": "float64", "messages_mean": "float64",
+                       "time_to_last_org_median_min": "float64"}
+
+
+def resolution_measures(folder: str | Path, threads: int | None = None) -> pd.DataFrame:
+    "`conversation_measures(conversation_table(mentions))` of an ingest folder's whole store, by DuckDB."
+    from webcare_research.measures.conversation import CUSTOMER_CLOSURE, CUSTOMER_NEGATED, ORG_CLOSURE, with_resolution_rate
+    if not (Path(folder) / STORE / "mentions").is_dir():
+        raise InputError(f"{folder}: no partitioned mentions table", hint="run `webcare ingest` again to write the store")
+    out = run_query("conversations", threads=threads, mention_files=mention_files(folder), closure=CUSTOMER_CLOSURE,
+                    negated=CUSTOMER_NEGATED, org_closure=ORG_CLOSURE)
+    return with_resolution_rate(out.astype(CONVERSATION_DTYPES))
+
 # %% ../../notebooks/76_measures_sql.ipynb #4b010dce
 def km_parts(source: str | Path, config: StudyConfig, end, organisations=None, months=None) -> tuple:
     "`extended_measures(km_inputs=...)`: the Kaplan-Meier rows of a source on the calendar and (opening hours) business clock."
@@ -315,14 +331,17 @@ def km_parts(source: str | Path, config: StudyConfig, end, organisations=None, m
 
 def sql_parts(source: str | Path, config: StudyConfig, organisations=None, months=None, end=None, km: bool = True) -> dict:
     """`extended_measures` keyword arguments computed by DuckDB over a source: window_end, coverage, handoff, agents,
-    reach (the quantiles' edges, the source's own) and reach_gaps, and km_inputs (unless `km=False`: the one part that
-    is a row per message, not per group). `end`: the source's window end, when known already."""
+    reach (the quantiles' edges, the source's own) and reach_gaps, conversations (of a whole store; else None: the
+    pandas path), and km_inputs (unless `km=False`: the one part that is a row per message, not per group). `end`: the
+    source's window end, when known already."""
     end = window_end(source) if end is None else end
     pick = {"organisations": organisations, "months": months}
     counts = reach_counts(source, **pick)
     edges = count_edges(counts)
     out = {"window_end": end, "coverage": coverage_measures(source, config, **pick), "handoff": handoff_measures(source, **pick),
            "agents": agent_measures(source, **pick), "reach": edges, "reach_gaps": reach_gap_measures(counts, edges)}
+    whole_store = organisations is None and months is None and (Path(source) / STORE / "mentions").is_dir()
+    out["conversations"] = resolution_measures(source) if whole_store else None
     return {**out, "km_inputs": km_parts(source, config, end, **pick)} if km else out
 
 # %% ../../notebooks/76_measures_sql.ipynb #9e6c0948
@@ -381,14 +400,15 @@ def store_measures(folder: str | Path, config: StudyConfig, progress: bool = Fal
     # the per-group parts in one query each over the whole store (DuckDB on all cores, the reach quantiles the
     # store's); only the Kaplan-Meier rows and the pandas families (conversations, sentiment shift) per organisation
     whole = sql_parts(folder, config, end=end, km=False)
-    # with hand-off, agents and reach gaps given, the pandas families read no message ids, agents or follower counts
+    # with hand-off, agents, reach gaps and conversations given, only the sentiment shift reads messages: with no
+    # sentiment in the store (ingest writes none) no organisation's messages are read at all
     m_cols = [c for c in m_cols if c not in ("message_id", "agent", "author_followers")]
+    m_rows = (lambda o: conversation_rows(folder, o, m_cols)) if "sentiment_score" in m_names else (lambda o: pd.DataFrame())
     for o in tqdm(orgs, desc="measures", unit="organisation", disable=not progress):
         pick = {k: v[v["organisation"] == o].reset_index(drop=True) if isinstance(v, pd.DataFrame) else v
                 for k, v in whole.items()}
         pick["km_inputs"] = km_parts(folder, config, end, organisations=[o])
-        ext = extended_measures(conversation_rows(folder, o, m_cols),
-                                read_store(folder, "threads", [o], columns=t_cols), config, **pick)
+        ext = extended_measures(m_rows(o), read_store(folder, "threads", [o], columns=t_cols), config, **pick)
         parts.append(ext[ext["organisation"] == o])  # a conversation shared with another organisation counts there
     if not parts:
         return extended_measures(read_store(folder, "mentions", columns=m_cols), read_store(folder, "threads", columns=t_cols),

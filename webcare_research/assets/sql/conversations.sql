@@ -1,0 +1,68 @@
+-- conversations.sql — conversations and how they end: per organisation and channel, how many conversations with a
+-- customer message there are, how many the organisation replied in, how many were resolved (the customer thanks or
+-- confirms a fix after the organisation's first message, or the organisation's message closes the conversation),
+-- their turns and messages, and the time to the organisation's last message; the DuckDB twin of
+-- measures.conversation.conversation_measures(conversation_table(mentions)) (resolution rate and its Wilson interval
+-- are added in Python, by the same function as there). The closure patterns are measures.conversation's (one home),
+-- passed in as RE2 parameters.
+--
+-- Input  $mention_files   the mention partitions (ingest.store), or mentions.parquet: every message of the conversations
+--        $closure         CUSTOMER_CLOSURE: a customer message that thanks or confirms a solution
+--        $negated         CUSTOMER_NEGATED: ... unless negated ("nog steeds niet opgelost", "thanks for nothing")
+--        $org_closure     ORG_CLOSURE: an organisation message that closes ("fijne dag", "glad we could help")
+-- Output one row per organisation and channel, with
+--        conversations                 conversations with at least one customer message
+--        replied_conversations         of those, with at least one organisation message
+--        resolved_conversations        resolved by the customer or by the organisation's last message
+--        resolved_by_customer          resolved by a customer message after the organisation's first one
+--        turns_mean, turns_median      turns (runs of messages by the same role, in time order)
+--        messages_mean                 messages per conversation
+--        time_to_last_org_median_min   median minutes from the first message to the organisation's last one
+-- A conversation's organisation is that of its first organisation message (else of its first message naming one), its
+-- channel that of its first message with one; messages are in time order, ties in the flat table's order (`row`).
+-- Conversations without an organisation or a channel do not count (as pandas' groupby drops null keys).
+WITH m AS (
+    SELECT conversation_id, organisation, channel, created_at, text,
+           CASE WHEN author_role = 'other' THEN NULL ELSE author_role END AS role,
+           row_number() OVER w AS seq,
+           lag(CASE WHEN author_role = 'other' THEN NULL ELSE author_role END) OVER w AS prev_role,
+           lead("row") OVER w IS NULL AS is_last
+    FROM read_parquet($mention_files, union_by_name = true)
+    WINDOW w AS (PARTITION BY conversation_id ORDER BY created_at NULLS LAST, "row")
+), firsts AS (
+    SELECT *, min(created_at) FILTER (WHERE role = 'organisation') OVER (PARTITION BY conversation_id) AS first_org_at
+    FROM m
+), conv AS (
+    SELECT conversation_id,
+           coalesce(arg_min(organisation, seq) FILTER (WHERE role = 'organisation' AND organisation IS NOT NULL),
+                    arg_min(organisation, seq) FILTER (WHERE organisation IS NOT NULL)) AS organisation,
+           arg_min(channel, seq) FILTER (WHERE channel IS NOT NULL) AS channel,
+           count(*) AS messages,
+           count(*) FILTER (WHERE seq = 1 OR role IS DISTINCT FROM prev_role) AS turns,
+           count(*) FILTER (WHERE role = 'customer') AS customer_messages,
+           count(*) FILTER (WHERE role = 'organisation') AS organisation_messages,
+           min(created_at) AS started_at,
+           max(created_at) FILTER (WHERE role = 'organisation') AS last_org_at,
+           -- the patterns run only where they can decide something (CASE evaluates its branch for those rows only)
+           coalesce(bool_or(CASE WHEN role = 'customer' AND created_at > first_org_at
+                                 THEN regexp_matches(text, $closure) AND NOT regexp_matches(text, $negated) END),
+                    false) AS by_customer,
+           coalesce(bool_or(CASE WHEN role = 'organisation' AND is_last THEN regexp_matches(text, $org_closure) END),
+                    false) AS by_organisation
+    FROM firsts
+    GROUP BY conversation_id
+)
+SELECT organisation, channel,
+       count(*)                                               AS conversations,
+       count(*) FILTER (WHERE organisation_messages > 0)      AS replied_conversations,
+       count(*) FILTER (WHERE by_customer OR by_organisation) AS resolved_conversations,
+       count(*) FILTER (WHERE by_customer)                    AS resolved_by_customer,
+       avg(turns)                                             AS turns_mean,
+       median(turns)                                          AS turns_median,
+       avg(messages)                                          AS messages_mean,
+       median((epoch_us(CAST(last_org_at AS TIMESTAMPTZ)) - epoch_us(CAST(started_at AS TIMESTAMPTZ))) / 6e7)
+                                                              AS time_to_last_org_median_min
+FROM conv
+WHERE customer_messages > 0 AND organisation IS NOT NULL AND channel IS NOT NULL
+GROUP BY organisation, channel
+ORDER BY organisation, channel
