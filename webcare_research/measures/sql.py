@@ -20,6 +20,7 @@ from ..core.errors import InputError
 from ..core.outputs import package_asset, read_parquet, require_complete
 from ..core.signals import REDIRECT_MASKS, _any_mask, redirect_pattern
 from ..ingest.store import STORE, org_key, read_store, store_files, store_index
+from ..ingest.stream import DUCKDB_MEMORY
 from .basic import first_measures, format_definitions
 from .conversation import HANDOFF_KINDS
 from .rates import add_rate
@@ -62,11 +63,15 @@ def run_query(name: str, threads: int | None = None, limit_zero: bool = False, *
     """Run a named query on a fresh in-memory DuckDB with `params` (paths, lists of paths, values) and return a
     DataFrame (`limit_zero`: only its columns and types)."""
     import duckdb
+    import tempfile
     for v in params.values():  # a missing or broken input file: one line naming it, before DuckDB's own message
         for f in (v if isinstance(v, (list, tuple)) else [v]):
             if str(f).endswith(".parquet"):
                 read_parquet(f, schema_only=True)
-    con = duckdb.connect()
+    # bounded memory, whatever the store's size: beyond DUCKDB_MEMORY DuckDB spills (a 50M-message store's conversation
+    # windows) to a temporary folder of its own, removed afterwards (its default would be 80% of RAM, or `.tmp` here)
+    spill = tempfile.TemporaryDirectory(prefix="webcare-duckdb-")
+    con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY, "temp_directory": spill.name})
     try:
         con.execute("SET TimeZone = 'UTC'")  # times come back in UTC, whatever the machine's zone
         if threads is not None:
@@ -78,6 +83,7 @@ def run_query(name: str, threads: int | None = None, limit_zero: bool = False, *
         return con.execute(sql, {k: _param(v) for k, v in params.items()}).df()
     finally:
         con.close()
+        spill.cleanup()
 
 # %% ../../notebooks/76_measures_sql.ipynb #cd079346
 def thread_files(source: str | Path, organisations=None, months=None, table: str = "threads") -> list[str]:

@@ -21,8 +21,8 @@
 -- A conversation's organisation is that of its first organisation message (else of its first message naming one), its
 -- channel that of its first message with one; messages are in time order, ties in the flat table's order (`row`).
 -- Conversations without an organisation or a channel do not count (as pandas' groupby drops null keys).
-WITH m AS (
-    SELECT conversation_id, organisation, channel, created_at, text,
+WITH m AS (  -- the texts stay out of the sort: on a 50M-message store the window would otherwise spill them all
+    SELECT conversation_id, organisation, channel, created_at, "row",
            CASE WHEN author_role = 'other' THEN NULL ELSE author_role END AS role,
            row_number() OVER w AS seq,
            lag(CASE WHEN author_role = 'other' THEN NULL ELSE author_role END) OVER w AS prev_role,
@@ -32,25 +32,30 @@ WITH m AS (
 ), firsts AS (
     SELECT *, min(created_at) FILTER (WHERE role = 'organisation') OVER (PARTITION BY conversation_id) AS first_org_at
     FROM m
-), conv AS (
-    SELECT conversation_id,
-           coalesce(arg_min(organisation, seq) FILTER (WHERE role = 'organisation' AND organisation IS NOT NULL),
-                    arg_min(organisation, seq) FILTER (WHERE organisation IS NOT NULL)) AS organisation,
-           arg_min(channel, seq) FILTER (WHERE channel IS NOT NULL) AS channel,
-           count(*) AS messages,
-           count(*) FILTER (WHERE seq = 1 OR role IS DISTINCT FROM prev_role) AS turns,
-           count(*) FILTER (WHERE role = 'customer') AS customer_messages,
-           count(*) FILTER (WHERE role = 'organisation') AS organisation_messages,
-           min(created_at) AS started_at,
-           max(created_at) FILTER (WHERE role = 'organisation') AS last_org_at,
-           -- the patterns run only where they can decide something (CASE evaluates its branch for those rows only)
-           coalesce(bool_or(CASE WHEN role = 'customer' AND created_at > first_org_at
-                                 THEN regexp_matches(text, $closure) AND NOT regexp_matches(text, $negated) END),
-                    false) AS by_customer,
-           coalesce(bool_or(CASE WHEN role = 'organisation' AND is_last THEN regexp_matches(text, $org_closure) END),
-                    false) AS by_organisation
+), candidates AS (  -- the messages whose text can decide: customers' after the first reply, the last if the organisation's
+    SELECT "row", role = 'customer' AS by_customer
     FROM firsts
-    GROUP BY conversation_id
+    WHERE (role = 'customer' AND created_at > first_org_at) OR (role = 'organisation' AND is_last)
+), closes AS (
+    SELECT c."row", c.by_customer,
+           CASE WHEN c.by_customer THEN regexp_matches(t.text, $closure) AND NOT regexp_matches(t.text, $negated)
+                ELSE regexp_matches(t.text, $org_closure) END AS closes
+    FROM candidates c JOIN read_parquet($mention_files, union_by_name = true) t ON t."row" = c."row"
+), conv AS (
+    SELECT f.conversation_id,
+           coalesce(arg_min(f.organisation, f.seq) FILTER (WHERE f.role = 'organisation' AND f.organisation IS NOT NULL),
+                    arg_min(f.organisation, f.seq) FILTER (WHERE f.organisation IS NOT NULL)) AS organisation,
+           arg_min(f.channel, f.seq) FILTER (WHERE f.channel IS NOT NULL) AS channel,
+           count(*) AS messages,
+           count(*) FILTER (WHERE f.seq = 1 OR f.role IS DISTINCT FROM f.prev_role) AS turns,
+           count(*) FILTER (WHERE f.role = 'customer') AS customer_messages,
+           count(*) FILTER (WHERE f.role = 'organisation') AS organisation_messages,
+           min(f.created_at) AS started_at,
+           max(f.created_at) FILTER (WHERE f.role = 'organisation') AS last_org_at,
+           coalesce(bool_or(k.closes) FILTER (WHERE k.by_customer), false) AS by_customer,
+           coalesce(bool_or(k.closes) FILTER (WHERE NOT k.by_customer), false) AS by_organisation
+    FROM firsts f LEFT JOIN closes k ON k."row" = f."row"
+    GROUP BY f.conversation_id
 )
 SELECT organisation, channel,
        count(*)                                               AS conversations,
