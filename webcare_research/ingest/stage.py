@@ -472,10 +472,11 @@ def _python_strings(df: pd.DataFrame) -> pd.DataFrame:
 def summary_counts(mentions: pd.DataFrame, threads: pd.DataFrame) -> dict:
     "The counts of the summary that add up over parts of a corpus (`add_counts`): per file, role, organisation, time."
     bad = pc.fill_null(pc.count_substring(pa.array(mentions.text.astype("string").array), "\ufffd"), 0).to_numpy(zero_copy_only=False)
-    files = mentions.source_file.astype(object).to_numpy()
+    hit = bad > 0  # (files without one are left out: the summary reads a missing file as 0)
+    files = mentions.source_file[hit].astype(object).to_numpy()
     counts = lambda c: _value_counts(mentions[c])
     return {"ingested": counts("source_file"),
-            "replacement_characters": pd.Series(bad, dtype="int64").groupby(files).sum().to_dict() if len(files) else {},
+            "replacement_characters": pd.Series(bad[hit], dtype="int64").groupby(files).sum().to_dict() if hit.any() else {},
             "roles": counts("author_role"),
             "organisations": set(pc.drop_null(pc.unique(_arrow(mentions.organisation))).to_pylist()), "messages": len(mentions),
             "inbound": len(threads),
