@@ -409,6 +409,7 @@ def store_measures(folder: str | Path, config: StudyConfig, progress: bool = Fal
     # with hand-off, agents, reach gaps and conversations given, only the sentiment shift reads messages: with no
     # sentiment in the store (ingest writes none) no organisation's messages are read at all
     m_cols = [c for c in m_cols if c not in ("message_id", "agent", "author_followers")]
+    t_cols = [c for c in t_cols if c not in ("message_id", "moves_private", "private_channel")]  # reach, hand-off: given
     m_rows = (lambda o: conversation_rows(folder, o, m_cols)) if "sentiment_score" in m_names else (lambda o: pd.DataFrame())
     for o in tqdm(orgs, desc="measures", unit="organisation", disable=not progress):
         pick = {k: v[v["organisation"] == o].reset_index(drop=True) if isinstance(v, pd.DataFrame) else v
