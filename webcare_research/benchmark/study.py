@@ -14,7 +14,11 @@ import re
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from .. import __version__
 from ..core.outputs import file_sha256, read_parquet, require_complete, unique_slugs, write_json
@@ -25,8 +29,8 @@ from .findings import Findings, benchmark_table, organisation_findings
 
 # %% auto #0
 __all__ = ['NAME_MASK', 'FINDINGS_DIR', 'FINDINGS_VERSION', 'MARKER', 'organisation_accounts', 'inbound_sample', 'mask_names',
-           'reply_examples', 'findings_stamp', 'iter_study_findings', 'study_findings', 'findings_index',
-           'findings_from_doc', 'read_findings']
+           'reply_examples', 'findings_stamp', 'iter_study_findings', 'organisation_rows', 'findings_columns',
+           'study_findings', 'findings_index', 'findings_from_doc', 'read_findings']
 
 # %% ../../notebooks/81_benchmark_study.ipynb #91b4728d
 def organisation_accounts(mentions: pd.DataFrame) -> list[str]:
@@ -132,20 +136,24 @@ def iter_study_findings(processed_dir: str | Path, config: StudyConfig | None = 
             yield from ((o, out / f) for o, f in known["organisations"].items())
             return
     index.unlink(missing_ok=True)  # from here until the index is written, the folder is incomplete
-    mentions = read_parquet(mentions_path)
-    threads = read_parquet(processed / "threads.parquet")
+    # the mention table stays in Arrow (strings in its buffers, not a Python object each); each organisation's rows
+    # become a DataFrame only while its findings are computed (a 2.8M-message study's quality table whole in pandas,
+    # plus a per-organisation copy of it, was most of findings' 8 GB)
+    schema = read_parquet(mentions_path, schema_only=True)  # a missing or broken file: one line naming it
+    mentions = pq.read_table(mentions_path, columns=findings_columns(schema.names))
+    read_parquet(processed / "threads.parquet", schema_only=True)
+    threads = pq.read_table(processed / "threads.parquet").to_pandas(types_mapper=_arrow_strings)
     orgs = sorted(threads["organisation"].dropna().astype(str).unique())
     slugs = unique_slugs(orgs)
     bench = benchmark_table(threads, cfg)  # once for the study: every report reads its own row and its peers'
-    accounts = organisation_accounts(mentions)
-    m_by = dict(tuple(mentions.groupby("organisation", observed=True)))
-    t_by = dict(tuple(threads.groupby("organisation", observed=True)))
+    org_rows = pc.equal(_plain(mentions["author_role"]), "organisation")  # = organisation_accounts(mentions)
+    accounts = sorted({str(a) for a in pc.unique(_plain(mentions["author_id"]).filter(org_rows)).drop_null().to_pylist()})
     written = {}
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="IProgress not found")
         from tqdm.auto import tqdm  # here, not at import: a report kernel imports this module and must stay silent
         for org in tqdm(orgs, desc="findings", unit="org", disable=not progress):
-            m, t = m_by.get(org, mentions.iloc[:0]), t_by.get(org, threads.iloc[:0])
+            m, t = organisation_rows(mentions, org), threads[(threads["organisation"] == org).fillna(False).to_numpy(bool)]
             fi = organisation_findings(m, threads, cfg, org, text_sample=text_sample, seed=seed, benchmark=bench)
             fi.measures = first_measures(t, cfg)
             fi.sample = inbound_sample(m, cfg, sample_size, accounts)
@@ -155,6 +163,34 @@ def iter_study_findings(processed_dir: str | Path, config: StudyConfig | None = 
             yield org, written[org]
     write_json(index, {"version": FINDINGS_VERSION, "stamp": stamp, "study": cfg.study,
                        "organisations": {o: p.name for o, p in written.items()}})
+
+
+def _plain(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    "A column with dictionary encoding (a categorical written by pandas) decoded to its values."
+    return col.cast(col.type.value_type) if pa.types.is_dictionary(col.type) else col
+
+
+def organisation_rows(mentions: pa.Table, organisation: str) -> pd.DataFrame:
+    """The rows of one organisation as `read_parquet(...).groupby("organisation")` would give them — same columns and
+    values, indexed by their positions in the table — with the strings Arrow-backed."""
+    pos = np.flatnonzero(pc.fill_null(pc.equal(_plain(mentions["organisation"]), organisation), False)
+                         .to_numpy(zero_copy_only=False))
+    m = mentions.take(pa.array(pos)).to_pandas(types_mapper=_arrow_strings)
+    m.index = pd.Index(pos)
+    return m
+
+
+def _arrow_strings(t: pa.DataType):
+    "Strings stay in Arrow's buffers (`string[pyarrow]`): an organisation's 800k messages ~1 GB less than as objects."
+    return pd.StringDtype("pyarrow") if pa.types.is_string(t) or pa.types.is_large_string(t) else None
+
+
+_USED_EVIDENCE = ("chv_customer_name_evidence", "chv_signature_evidence")  # reply_examples masks these names
+
+
+def findings_columns(names) -> list[str]:
+    "The mention columns findings read: all but the source bookkeeping and the quality evidence no finding shows."
+    return [c for c in names if not c.startswith("source_") and (not c.endswith("_evidence") or c in _USED_EVIDENCE)]
 
 
 def study_findings(processed_dir: str | Path, config: StudyConfig | None = None, text_sample: int = 1000, seed: int = 42,
