@@ -21,8 +21,8 @@ from ..measures.service import period_of
 from ..measures.survival import horizon_label, km_table, observation_end, survival_data
 
 # %% auto #0
-__all__ = ['LEAGUE_MEASURES', 'LEAGUE_COLUMNS', 'BCA_MAX_N', 'REDIRECTS', 'TEST_COLUMNS', 'TESTED', 'bootstrap_ci',
-           'league_table', 'pair_rate_test', 'difference_tests']
+__all__ = ['LEAGUE_MEASURES', 'LEAGUE_COLUMNS', 'BCA_MAX_N', 'REDIRECTS', 'TEST_COLUMNS', 'TESTED', 'mean_replicates',
+           'quantile_replicates', 'bootstrap_ci', 'league_table', 'pair_rate_test', 'difference_tests']
 
 # %% ../../notebooks/82_benchmark_league.ipynb #b558da10
 LEAGUE_MEASURES: dict[str, str] = {  # measure -> direction (is higher better?)
@@ -46,9 +46,45 @@ def _boot(x: np.ndarray, q: float, conf: float, B: int, rng: np.random.Generator
     "(ci_low, ci_high, replicates, method) of the q-quantile of x by bootstrap."
     if len(x) < 2 or np.all(x == x[0]):
         return (float(x[0]), float(x[0]), np.full(B, float(x[0])), "constant") if len(x) else (np.nan, np.nan, None, "none")
+    if len(x) > BCA_MAX_N:  # the percentile bootstrap, without resampling n values B times where it need not
+        reps = quantile_replicates(x, q, B, rng) if q is not None else mean_replicates(x, B, rng)
+        if reps is not None:
+            lo, hi = np.percentile(reps, [50 * (1 - conf), 100 - 50 * (1 - conf)])
+            return float(lo), float(hi), reps, "bootstrap percentile"
     stat = ((lambda a, axis=-1: np.mean(a, axis=axis)) if q is None else  # q None: the mean
             (lambda a, axis=-1: np.median(a, axis=axis)) if q == 0.5 else (lambda a, axis=-1: np.quantile(a, q, axis=axis)))
     return bootstrap_ci((x,), stat, conf, B, rng)
+
+
+def mean_replicates(x: np.ndarray, B: int, rng: np.random.Generator, max_distinct: int = 1000) -> np.ndarray | None:
+    """B bootstrap replicates of the mean of x when x takes at most `max_distinct` values (scores on a scale): a
+    resample is a multinomial count of each value, so its mean is drawn in O(B·values) — the same distribution as
+    resampling. None for more distinct values (then `scipy.stats.bootstrap` resamples)."""
+    vals, counts = np.unique(np.asarray(x, dtype=float), return_counts=True)
+    if len(vals) > max_distinct:
+        return None
+    n = counts.sum()
+    return rng.multinomial(n, counts / n, size=B) @ vals / n
+
+
+def quantile_replicates(x: np.ndarray, q: float, B: int, rng: np.random.Generator) -> np.ndarray:
+    """B bootstrap replicates of `np.quantile(x, q)` (linear interpolation; q = 0.5 is the median), drawn from their
+    exact distribution instead of by resampling: the k-th smallest of n values drawn with replacement from x is the
+    sorted x at ⌊n·U₍ₖ₎⌋, with U₍ₖ₎ the k-th smallest of n uniforms ~ Beta(k, n−k+1), and the next one
+    U₍ₖ₊₁₎ = U₍ₖ₎ + (1−U₍ₖ₎)·Beta(1, n−k). O(B + n log n) instead of O(B·n): a 100,000-value sample's 2,000 replicates
+    in milliseconds instead of seconds, with the same distribution."""
+    xs = np.sort(np.asarray(x, dtype=float))
+    n = len(xs)
+    h = (n - 1) * q
+    k = int(np.floor(h)) + 1  # 1-based order statistic below the quantile, the one above it is k + 1
+    frac = h - (k - 1)
+    u1 = rng.beta(k, n - k + 1, B)
+    pick = lambda u: xs[np.minimum((n * u).astype(np.int64), n - 1)]
+    if k >= n or frac == 0:
+        return pick(u1)
+    u2 = u1 + (1 - u1) * rng.beta(1, n - k, B)
+    lo, hi = pick(u1), pick(u2)
+    return lo + frac * (hi - lo)
 
 
 def bootstrap_ci(samples: tuple, stat, conf: float, B: int, rng: np.random.Generator) -> tuple[float, float, np.ndarray, str]:

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .. import __version__
-from ..core.outputs import file_sha256, read_parquet, require_complete, unique_slugs, write_json
+from ..core.outputs import arrow_strings, file_sha256, read_parquet, require_complete, unique_slugs, write_json
 from ..study.config import StudyConfig
 from ..mentions.privacy import display_text, is_pseudonym, pseudonym
 from ..measures.basic import first_measures
@@ -141,8 +141,7 @@ def iter_study_findings(processed_dir: str | Path, config: StudyConfig | None = 
     # plus a per-organisation copy of it, was most of findings' 8 GB)
     schema = read_parquet(mentions_path, schema_only=True)  # a missing or broken file: one line naming it
     mentions = pq.read_table(mentions_path, columns=findings_columns(schema.names))
-    read_parquet(processed / "threads.parquet", schema_only=True)
-    threads = pq.read_table(processed / "threads.parquet").to_pandas(types_mapper=_arrow_strings)
+    threads = read_parquet(processed / "threads.parquet", arrow=True)
     orgs = sorted(threads["organisation"].dropna().astype(str).unique())
     slugs = unique_slugs(orgs)
     bench = benchmark_table(threads, cfg)  # once for the study: every report reads its own row and its peers'
@@ -175,14 +174,9 @@ def organisation_rows(mentions: pa.Table, organisation: str) -> pd.DataFrame:
     values, indexed by their positions in the table — with the strings Arrow-backed."""
     pos = np.flatnonzero(pc.fill_null(pc.equal(_plain(mentions["organisation"]), organisation), False)
                          .to_numpy(zero_copy_only=False))
-    m = mentions.take(pa.array(pos)).to_pandas(types_mapper=_arrow_strings)
+    m = mentions.take(pa.array(pos)).to_pandas(types_mapper=arrow_strings)  # an organisation's 800k messages: ~1 GB less
     m.index = pd.Index(pos)
     return m
-
-
-def _arrow_strings(t: pa.DataType):
-    "Strings stay in Arrow's buffers (`string[pyarrow]`): an organisation's 800k messages ~1 GB less than as objects."
-    return pd.StringDtype("pyarrow") if pa.types.is_string(t) or pa.types.is_large_string(t) else None
 
 
 _USED_EVIDENCE = ("chv_customer_name_evidence", "chv_signature_evidence")  # reply_examples masks these names

