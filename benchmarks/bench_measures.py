@@ -1,5 +1,6 @@
 """Benchmark: the service measures from a study's partitioned Parquet store (ingest.store) — our named DuckDB queries
-(measures.sql: basic, coverage, hour_of_week, survival, handoff, agents, reach; the first is the path of `webcare measure`
+(measures.sql: basic, coverage, hour_of_week, survival, handoff, agents, reach, conversations; the first is the path of
+`webcare measure`
 and the run's measures stage) against a hand-written DuckDB query of a SQL-fluent researcher on the same store's files, and against
 the pandas reference functions, in the same run.
 
@@ -46,10 +47,11 @@ def main() -> None:
     from webcare_research.ingest.store import STORE, store_files, write_store
     from webcare_research.measures.basic import first_measures
     from webcare_research.measures.service import coverage_table, fairness_audit, hour_of_week, reach_gap
-    from webcare_research.measures.conversation import agent_summary, handoff_table
+    from webcare_research.measures.conversation import (agent_summary, conversation_measures, conversation_table,
+                                                        handoff_table)
     from webcare_research.measures.sql import (agent_measures, basic_measures, count_edges, coverage_measures,
                                                handoff_measures, hour_of_week_measures, reach_counts,
-                                               reach_gap_measures, survival_inputs)
+                                               reach_gap_measures, resolution_measures, survival_inputs)
     from webcare_research.measures.survival import survival_data
     from webcare_research.study.config import StudyConfig, load_config
     data = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "out" / "run_2800000" / "out" / "data"
@@ -83,12 +85,14 @@ def main() -> None:
             ("agents", lambda: agent_measures(data), lambda: agent_summary(mentions_df)),
             ("reach", lambda: (lambda c: reach_gap_measures(c, count_edges(c)))(reach_counts(data)),
              lambda: reach_gap(fairness_audit(mentions_df, flat[flat.organisation.notna()], by=["organisation", "channel"]),
-                               by=["organisation", "channel"]))):
+                               by=["organisation", "channel"])),
+            ("conversations", lambda: resolution_measures(data),
+             lambda: conversation_measures(conversation_table(mentions_df)))):
         ours_s, ours = best(ours_fn)
         ref_s, ref = best(ref_fn, n=1)
         if name == "survival inputs":
             ref = ref.sort_values(list(ref.columns)).reset_index(drop=True)
-        pd.testing.assert_frame_equal(ours, ref, check_exact=False, rtol=1e-12, check_dtype=name not in ("handoff", "agents", "reach"))
+        pd.testing.assert_frame_equal(ours, ref, check_exact=False, rtol=1e-12, check_dtype=name not in ("handoff", "agents", "reach", "conversations"))
         rows.append((name, ours_s, ref_s, len(ours)))
         print(f"  ours, measures.sql {name!r:<18} {ours_s:6.2f} s ({len(ours):,} rows) = {ours_s / peer_s:.2f}x the peer's time;"
               f" pandas reference {ref_s:6.2f} s (already in memory) = {ref_s / ours_s:.1f}x ours; equal within 1e-12")
@@ -102,9 +106,9 @@ def main() -> None:
           f" mention partitions); threads.build_threads on the mention table in memory {bt_s:6.2f} s (also addressing,"
           f" business minutes, private channels) = {bt_s / fr_s:.1f}x; the shared columns equal")
     total = sum(r[1] for r in rows)
-    four = sum(r[1] for r in rows if r[0] not in ("handoff", "agents", "reach"))
+    four = sum(r[1] for r in rows if r[0] not in ("handoff", "agents", "reach", "conversations"))
     print(f"  basic, coverage, hour of week, survival from the store: {four:.2f} s = {four / peer_s:.2f}x the peer's time;"
-          f" all seven families: {total:.2f} s = {total / peer_s:.2f}x")
+          f" all {len(rows)} families: {total:.2f} s = {total / peer_s:.2f}x")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak RSS of this process (pandas references and their flat table included): {rss:,.0f} MB")
 
