@@ -22,6 +22,7 @@ import pyarrow.csv as pacsv
 
 from ..study.config import StudyConfig
 from ..core.errors import InputError
+from ..core.outputs import arrow_strings
 from .formats import Batch, Format, quarantine_frame, read_head, register_format
 from ..core.signals import first_match
 
@@ -289,7 +290,7 @@ def read_twcs(path: str | Path, config: StudyConfig | None = None, block_size: i
             except pa.ArrowInvalid as e:
                 raise InputError(f"{path}: the CSV cannot be parsed after row {done} ({e})",
                                  hint="fix the quoting in the file (an unclosed quote swallows the rest)") from e
-            chunk = rb.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+            chunk = rb.to_pandas(types_mapper=arrow_strings)
             if bare_cr:
                 for c in TWCS_COLUMNS:
                     chunk[c] = chunk[c].str.replace(_CR_MARK, "\r", regex=False)

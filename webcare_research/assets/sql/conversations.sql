@@ -6,7 +6,7 @@
 -- are added in Python, by the same function as there). The closure patterns are measures.conversation's (one home),
 -- passed in as RE2 parameters.
 --
--- Input  $mention_files   the mention partitions (ingest.store), or mentions.parquet: every message of the conversations
+-- Input  $mention_files   the mention partitions (ingest.store): every message, with `row`, the flat table order
 --        $closure         CUSTOMER_CLOSURE: a customer message that thanks or confirms a solution
 --        $negated         CUSTOMER_NEGATED: ... unless negated ("nog steeds niet opgelost", "thanks for nothing")
 --        $org_closure     ORG_CLOSURE: an organisation message that closes ("fijne dag", "glad we could help")
