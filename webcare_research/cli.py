@@ -231,7 +231,7 @@ def measure(processed: Path = typer.Argument(..., help="Folder written by `webca
         if orgs or months:  # only the partitions asked for; censored at the whole study's end like the full table
             mentions, threads = (read_store(processed, t, orgs, months) for t in ("mentions", "threads"))
             ext = service.extended_measures(mentions, threads, cfg_, **sql_parts(processed, cfg_, orgs, months))
-        else:  # one organisation at a time: memory set by the largest organisation, not the corpus
+        else:  # over the whole store in DuckDB (a sentiment shift per organisation): memory set by the groups
             ext = store_measures(processed, cfg_)
         table = table.merge(ext, on=["organisation", "channel"], how="left")
         typer.echo(service.format_definitions())

@@ -22,7 +22,7 @@ from ..study.config import WEEKDAYS, StudyConfig, load_config
 from .conversation import DEFINITIONS as CONVERSATION_DEFINITIONS
 from .conversation import (HANDOFF_KINDS, agent_summary, agent_table, conversation_measures,
                                            conversation_table, handoff_table, sentiment_shift)
-from .rates import addressed, rate_stats, wilson_interval  # wilson_interval: also read from here by figures, findings
+from .rates import add_rate, addressed, rate_stats, wilson_interval  # wilson_interval: also read from here by figures, findings
 from .survival import DEFINITIONS as KM_DEFINITIONS
 from .survival import HORIZONS, horizon_label, km_columns, km_table, observation_end
 from ..core.patterns import HANDLE_COUNT
@@ -46,27 +46,35 @@ def format_definitions(names: Iterable[str] | None = None) -> str:
     return "\n".join(f"{n:<{width}}  {defs[n]}" for n in names)
 
 # %% ../../notebooks/75_measures_service.ipynb #67db10d1
-def service_level_table(threads: pd.DataFrame, config: StudyConfig | None = None,
+def service_level_table(threads: pd.DataFrame | None, config: StudyConfig | None = None,
                         by: Sequence[str] = ("organisation", "channel"), window_end=None,
-                        km: pd.DataFrame | None = None, km_business: pd.DataFrame | None = None) -> pd.DataFrame:
-    "Service level against the norm, naive and Kaplan-Meier, calendar and business hours, per group."
-    # km / km_business: km_table results (same `by`) whose horizons include the norm, to avoid refitting
+                        km: pd.DataFrame | None = None, km_business: pd.DataFrame | None = None,
+                        counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Service level against the norm, naive and Kaplan-Meier, calendar and business hours, per group.
+    `km` / `km_business`: km_table results (same `by`) whose horizons include the norm, to avoid refitting;
+    `counts`: per group n, k and k_business within the norm counted elsewhere (`measures.sql.service_level_counts`;
+    with it and both `km`s no thread rows are needed)."""
     cfg = config or load_config()
     by, norm = list(by), float(cfg.response_norm_minutes)
-    t = addressed(threads)
-    ans = t["answered"].fillna(False).astype(bool)
-    d = t.assign(_in=(ans & (pd.to_numeric(t["frt_min"], errors="coerce") <= norm)),
-                 _inb=(ans & (pd.to_numeric(t["frt_business_min"], errors="coerce") <= norm)))
-    cal = rate_stats(d, by, flag="_in").rename(columns={"n": "inbound", "rate": "service_level", "ci_low": "service_level_ci_low",
-                                                         "ci_high": "service_level_ci_high"}).drop(columns=["k", "frt_median_min"])
-    bus = rate_stats(d, by, flag="_inb")[by + ["rate"]].rename(columns={"rate": "service_level_business"})
+    names = {"n": "inbound", "rate": "service_level", "ci_low": "service_level_ci_low", "ci_high": "service_level_ci_high"}
+    if counts is None:
+        t = addressed(threads)
+        ans = t["answered"].fillna(False).astype(bool)
+        d = t.assign(_in=(ans & (pd.to_numeric(t["frt_min"], errors="coerce") <= norm)),
+                     _inb=(ans & (pd.to_numeric(t["frt_business_min"], errors="coerce") <= norm)))
+        cal = rate_stats(d, by, flag="_in").rename(columns=names).drop(columns=["k", "frt_median_min"])
+        bus = rate_stats(d, by, flag="_inb")[by + ["rate"]].rename(columns={"rate": "service_level_business"})
+    else:
+        cal = add_rate(counts[by + ["n", "k"]].copy()).rename(columns=names).drop(columns=["k"])
+        bus = add_rate(counts[by + ["n", "k_business"]].rename(columns={"k_business": "k"}))[by + ["rate"]].rename(
+            columns={"rate": "service_level_business"})
     if cfg.hours is None:  # no opening hours: no business-hours service level (not 0%)
         bus["service_level_business"] = np.nan
     lab = horizon_label(norm)
     if km is None:
-        km = km_table(t, by=by, window_end=window_end, config=cfg, horizons=(norm,))
+        km = km_table(addressed(threads), by=by, window_end=window_end, config=cfg, horizons=(norm,))
     if km_business is None:
-        km_business = km_table(t, by=by, window_end=window_end, config=cfg, horizons=(norm,), business=True)
+        km_business = km_table(addressed(threads), by=by, window_end=window_end, config=cfg, horizons=(norm,), business=True)
     kmb = km_business
     km = km[by + [f"answered_within_{lab}", f"answered_within_{lab}_ci_low", f"answered_within_{lab}_ci_high"]].set_axis(
         by + ["service_level_km", "service_level_km_ci_low", "service_level_km_ci_high"], axis=1)
@@ -319,14 +327,17 @@ def extended_measures(mentions: pd.DataFrame, threads: pd.DataFrame, config: Stu
                       window_end=None, timings: dict | None = None, coverage: pd.DataFrame | None = None,
                       km_inputs: tuple | None = None, reach: np.ndarray | None | str = "own",
                       handoff: pd.DataFrame | None = None, agents: pd.DataFrame | None = None,
-                      reach_gaps: pd.DataFrame | None = None, conversations: pd.DataFrame | None = None) -> pd.DataFrame:
+                      reach_gaps: pd.DataFrame | None = None, conversations: pd.DataFrame | None = None,
+                      service_levels: pd.DataFrame | None = None) -> pd.DataFrame:
     """Survival, service-level, coverage, conversation, hand-off, agent, sentiment-shift and reach-gap aggregates per
     organisation+channel. Computed elsewhere and passed in (e.g. by `measures.sql` over the study's store), else here:
     `coverage` (`coverage_table`'s result), `km_inputs` (calendar, business-hours or None: `survival_data`'s rows),
     `handoff` (`handoff_table`'s result), `agents` (`agent_summary`'s), `reach` (the reach quantiles' edges,
     `reach_edges`: the whole corpus's when these are one organisation's rows), `reach_gaps` (`reach_gap`'s result;
-    then the mentions need no author_followers) and `conversations` (`conversation_measures`' result; with all of
-    these given the mentions are needed only for the sentiment shift)."""
+    then the mentions need no author_followers), `conversations` (`conversation_measures`' result; with all of
+    these given the mentions are needed only for the sentiment shift) and `service_levels` (`service_level_table`'s
+    counts; with it, `window_end` and all of the above the threads need only their organisation and channel: which
+    groups there are)."""
     cfg = config or load_config()
     by = ["organisation", "channel"]
     norm = float(cfg.response_norm_minutes)
@@ -356,7 +367,8 @@ def extended_measures(mentions: pd.DataFrame, threads: pd.DataFrame, config: Stu
     km_all = km_table(threads, by=by, window_end=window_end, config=cfg, horizons=horizons, inputs=cal_in)
     kmb_all = km_table(threads, by=by, window_end=window_end, config=cfg, horizons=horizons, business=True, inputs=bus_in)
     lap("km_table")
-    sl = service_level_table(threads, cfg, by=by, window_end=window_end, km=km_all, km_business=kmb_all).drop(columns=["inbound"])
+    sl = service_level_table(threads, cfg, by=by, window_end=window_end, km=km_all, km_business=kmb_all,
+                             counts=service_levels).drop(columns=["inbound"])
     km = km_all[by + ["n", "events", "censored"] + km_columns(HORIZONS)].rename(
         columns={"n": "km_n", "events": "km_events", "censored": "km_censored"})
     kmb = kmb_all[by + km_columns(HORIZONS, business=True)]

@@ -31,13 +31,14 @@ from ..study.config import WEEKDAYS, StudyConfig
 __all__ = ['QUERIES', 'BASIC_DTYPES', 'MONTH', 'FIRST_RESPONSE_DTYPES', 'HANDOFF_DTYPES', 'AGENT_DTYPES', 'REACH_DTYPES',
            'CONVERSATION_DTYPES', 'LIGHT_TEXT', 'LIGHT_CODES', 'query_text', 'query_doc', 'run_query', 'thread_files',
            'basic_measures', 'check_selection', 'window_end', 'measure_dir', 'coverage_measures',
-           'hour_of_week_measures', 'survival_inputs', 'first_responses', 'handoff_params', 'mention_files',
-           'handoff_measures', 'agent_measures', 'reach_counts', 'count_edges', 'reach_gap_measures',
-           'resolution_measures', 'km_parts', 'sql_parts', 'store_organisations', 'conversation_rows', 'store_measures']
+           'hour_of_week_measures', 'survival_inputs', 'survival_rows', 'first_responses', 'handoff_params',
+           'mention_files', 'handoff_measures', 'agent_measures', 'reach_counts', 'count_edges', 'reach_gap_measures',
+           'resolution_measures', 'km_parts', 'service_level_counts', 'sql_parts', 'store_organisations',
+           'conversation_rows', 'store_measures']
 
 # %% ../../notebooks/76_measures_sql.ipynb #63e73f61
-QUERIES = ("basic", "coverage", "hour_of_week", "survival", "survival_business", "window", "first_responses",
-           "shared_conversations", "handoff", "agents", "reach", "conversations")
+QUERIES = ("basic", "coverage", "hour_of_week", "survival", "survival_business", "service_levels", "window",
+           "first_responses", "shared_conversations", "handoff", "agents", "reach", "conversations")
 
 
 def query_text(name: str) -> str:
@@ -59,9 +60,10 @@ def _param(v):
     return str(v) if isinstance(v, Path) else v
 
 
-def run_query(name: str, threads: int | None = None, limit_zero: bool = False, **params) -> pd.DataFrame:
+def run_query(name: str, threads: int | None = None, limit_zero: bool = False, arrow: bool = False,
+              **params) -> pd.DataFrame | pa.Table:
     """Run a named query on a fresh in-memory DuckDB with `params` (paths, lists of paths, values) and return a
-    DataFrame (`limit_zero`: only its columns and types)."""
+    DataFrame (`limit_zero`: only its columns and types; `arrow`: an Arrow table instead)."""
     import duckdb
     import tempfile
     for v in params.values():  # a missing or broken input file: one line naming it, before DuckDB's own message
@@ -80,7 +82,8 @@ def run_query(name: str, threads: int | None = None, limit_zero: bool = False, *
         for s in prelude:
             con.execute(s)
         sql = f"SELECT * FROM ({sql}) LIMIT 0" if limit_zero else sql
-        return con.execute(sql, {k: _param(v) for k, v in params.items()}).df()
+        params = {k: _param(v) for k, v in params.items()}
+        return con.sql(sql, params=params).to_arrow_table() if arrow else con.execute(sql, params).df()
     finally:
         con.close()
         spill.cleanup()
@@ -101,12 +104,12 @@ def thread_files(source: str | Path, organisations=None, months=None, table: str
     return [str(source / f"{table}.parquet")]
 
 
-def _run_on(name: str, source, threads, organisations, months, **params) -> pd.DataFrame:
+def _run_on(name: str, source, threads, organisations, months, arrow: bool = False, **params) -> pd.DataFrame | pa.Table:
     "Run a family over a source's files; no matching partition gives the query's columns and no rows."
     files = thread_files(source, organisations, months)
     empty = not files
     files = files or thread_files(source)[:1]
-    return run_query(name, threads=threads, limit_zero=empty, threads_file=files, **params)
+    return run_query(name, threads=threads, limit_zero=empty, arrow=arrow, threads_file=files, **params)
 
 # %% ../../notebooks/76_measures_sql.ipynb #08e0768d
 BASIC_DTYPES = {"organisation": "string", "channel": "string", "inbound": "int64", "answered": "int64"}
@@ -198,19 +201,30 @@ def _clock_params(config: StudyConfig) -> dict:
 
 def survival_inputs(source: str | Path, window_end=None, business: bool = False, config: StudyConfig | None = None,
                     threads: int | None = None, organisations=None, months=None) -> pd.DataFrame:
-    """organisation, channel, created_at, event, duration_min per addressed message (sorted), on the calendar clock or
-    (`business=True`, needs `config`'s opening hours) the business-hours one; `attrs['window_end']`."""
+    """organisation, channel, event, duration_min and messages (their number) per distinct step of the addressed messages
+    (sorted), on the calendar clock or (`business=True`, needs `config`'s opening hours) the business-hours one;
+    `attrs['window_end']`."""
     end = None if window_end is None else pd.Timestamp(window_end)
     if end is not None:
         end = end.tz_localize("UTC") if end.tzinfo is None else end.tz_convert("UTC")
     extra = _clock_params(config) if business else {}
-    out = _run_on("survival_business" if business else "survival", source, threads, organisations, months,
-                  window_end=None if end is None else end.isoformat(), **extra)
-    used = out.pop("window_end")
-    out = out.astype({"organisation": "string", "channel": "string", "event": "int8", "duration_min": "float64"})
-    out["created_at"] = pd.to_datetime(out["created_at"], utc=True)
-    out.attrs["window_end"] = pd.to_datetime(used.iloc[:1], utc=True).iloc[0] if len(used) else end
+    t = _run_on("survival_business" if business else "survival", source, threads, organisations, months, arrow=True,
+                window_end=None if end is None else end.isoformat(), **extra)
+    used = t["window_end"].slice(0, 1).to_pylist()
+    # organisation and channel as categoricals (a 50M-message store's steps: millions of rows, a few dozen names)
+    t = t.drop_columns(["window_end"])
+    for c in ("organisation", "channel"):
+        t = t.set_column(t.column_names.index(c), c, pc.dictionary_encode(t[c]))
+    out = t.to_pandas().astype({"event": "int8", "duration_min": "float64", "messages": "int64"})
+    out.attrs["window_end"] = pd.Timestamp(used[0]).tz_convert("UTC") if used else end
     return out
+
+
+def survival_rows(steps: pd.DataFrame) -> pd.DataFrame:
+    """`survival_inputs`' counted steps as one row per message (organisation, channel as strings, event, duration_min), in
+    their order."""
+    rows = steps.loc[steps.index.repeat(steps["messages"].to_numpy(dtype="int64"))].drop(columns="messages")
+    return rows.astype({"organisation": "string", "channel": "string"}).reset_index(drop=True)
 
 # %% ../../notebooks/76_measures_sql.ipynb #99b0a395
 FIRST_RESPONSE_DTYPES = {"message_id": "string", "organisation": "string", "channel": "string",
@@ -335,17 +349,25 @@ def km_parts(source: str | Path, config: StudyConfig, end, organisations=None, m
             survival_inputs(source, end, business=True, config=config, **pick) if config.hours is not None else None)
 
 
+def service_level_counts(source: str | Path, config: StudyConfig, threads: int | None = None, organisations=None,
+                         months=None) -> pd.DataFrame:
+    "n, k and k_business (answered within the norm) per organisation and channel: `service_level_table(counts=...)`."
+    out = _run_on("service_levels", source, threads, organisations, months, norm=float(config.response_norm_minutes))
+    return out.astype({"organisation": "string", "channel": "string", "n": "int64", "k": "int64", "k_business": "int64"})
+
+
 def sql_parts(source: str | Path, config: StudyConfig, organisations=None, months=None, end=None, km: bool = True) -> dict:
     """`extended_measures` keyword arguments computed by DuckDB over a source: window_end, coverage, handoff, agents,
     reach (the quantiles' edges, the source's own) and reach_gaps, conversations (of a whole store; else None: the
-    pandas path), and km_inputs (unless `km=False`: the one part that is a row per message, not per group). `end`: the
-    source's window end, when known already."""
+    pandas path), service_levels and km_inputs (unless `km=False`; counted steps, a few hundred thousand rows on a
+    2.8M-message corpus). `end`: the source's window end, when known already."""
     end = window_end(source) if end is None else end
     pick = {"organisations": organisations, "months": months}
     counts = reach_counts(source, **pick)
     edges = count_edges(counts)
     out = {"window_end": end, "coverage": coverage_measures(source, config, **pick), "handoff": handoff_measures(source, **pick),
-           "agents": agent_measures(source, **pick), "reach": edges, "reach_gaps": reach_gap_measures(counts, edges)}
+           "agents": agent_measures(source, **pick), "reach": edges, "reach_gaps": reach_gap_measures(counts, edges),
+           "service_levels": service_level_counts(source, config, **pick)}
     whole_store = organisations is None and months is None and (Path(source) / STORE / "mentions").is_dir()
     out["conversations"] = resolution_measures(source) if whole_store else None
     return {**out, "km_inputs": km_parts(source, config, end, **pick)} if km else out
@@ -393,32 +415,39 @@ def conversation_rows(folder: str | Path, organisation, columns: list[str]) -> p
     return df[list(columns)].reset_index(drop=True)
 
 
+def _of(part, organisation):
+    "One organisation's rows of a part of `sql_parts` (its attrs kept: the Kaplan-Meier steps' window end)."
+    if isinstance(part, tuple):
+        return tuple(_of(p, organisation) for p in part)
+    if not isinstance(part, pd.DataFrame):
+        return part
+    out = part[(part["organisation"] == organisation).to_numpy()].reset_index(drop=True)
+    out.attrs = dict(part.attrs)
+    return out
+
+
 def store_measures(folder: str | Path, config: StudyConfig, progress: bool = False) -> pd.DataFrame:
-    """`extended_measures` of a whole study store, computed one organisation at a time (memory: the largest
-    organisation's columns); the window end and the reach quartiles over the whole store, so the table is the same."""
+    """`extended_measures` of a whole study store: every part one query over the whole store (DuckDB on all cores; the
+    window end and the reach quartiles the store's), no thread row read; with sentiment in the store the sentiment
+    shift one organisation at a time (memory: the largest organisation's messages)."""
     from webcare_research.measures.service import _MENTION_COLS, _THREAD_COLS, extended_measures
     from tqdm.auto import tqdm
     m_names = set(store_index(folder, "mentions")["columns"])
-    t_names = set(store_index(folder, "threads")["columns"])
-    m_cols, t_cols = [c for c in _MENTION_COLS if c in m_names], [c for c in _THREAD_COLS if c in t_names]
     orgs = [o for o in store_organisations(folder) if o is not None]  # rows addressed to no one are not measured
-    end, parts = window_end(folder), []
-    # the per-group parts in one query each over the whole store (DuckDB on all cores, the reach quantiles the
-    # store's); only the Kaplan-Meier rows and the pandas families (conversations, sentiment shift) per organisation
-    whole = sql_parts(folder, config, end=end, km=False)
-    # with hand-off, agents, reach gaps and conversations given, only the sentiment shift reads messages: with no
-    # sentiment in the store (ingest writes none) no organisation's messages are read at all
-    m_cols = [c for c in m_cols if c not in ("message_id", "agent", "author_followers")]
-    t_cols = [c for c in t_cols if c not in ("message_id", "moves_private", "private_channel")]  # reach, hand-off: given
-    m_rows = (lambda o: conversation_rows(folder, o, m_cols)) if "sentiment_score" in m_names else (lambda o: pd.DataFrame())
+    if not orgs:
+        t_cols = [c for c in _THREAD_COLS if c in set(store_index(folder, "threads")["columns"])]
+        return extended_measures(read_store(folder, "mentions", columns=[c for c in _MENTION_COLS if c in m_names]),
+                                 read_store(folder, "threads", columns=t_cols), config, **sql_parts(folder, config))
+    whole = sql_parts(folder, config, end=window_end(folder))
+    by = ["organisation", "channel"]
+    if "sentiment_score" not in m_names:  # ingest writes none: no message is read at all
+        return extended_measures(pd.DataFrame(), whole["service_levels"][by], config, **whole)
+    # the sentiment shift reads the messages of each organisation's conversations (shared ones count for each)
+    m_cols = [c for c in _MENTION_COLS if c in m_names and c not in ("message_id", "agent", "author_followers")]
+    parts = []
     for o in tqdm(orgs, desc="measures", unit="organisation", disable=not progress):
-        pick = {k: v[v["organisation"] == o].reset_index(drop=True) if isinstance(v, pd.DataFrame) else v
-                for k, v in whole.items()}
-        pick["km_inputs"] = km_parts(folder, config, end, organisations=[o])
-        ext = extended_measures(m_rows(o), read_store(folder, "threads", [o], columns=t_cols), config, **pick)
+        pick = {k: _of(v, o) for k, v in whole.items()}
+        ext = extended_measures(conversation_rows(folder, o, m_cols), pick["service_levels"][by], config, **pick)
         parts.append(ext[ext["organisation"] == o])  # a conversation shared with another organisation counts there
-    if not parts:
-        return extended_measures(read_store(folder, "mentions", columns=m_cols), read_store(folder, "threads", columns=t_cols),
-                                 config, **sql_parts(folder, config))
     out = pd.concat(parts, ignore_index=True)
-    return out.sort_values(["organisation", "channel"]).reset_index(drop=True)
+    return out.sort_values(by).reset_index(drop=True)

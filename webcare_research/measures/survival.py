@@ -134,23 +134,28 @@ def km_columns(horizons: Sequence[float] = HORIZONS, business: bool = False) -> 
     return [c + "_business" for c in cols] if business else cols
 
 # %% ../../notebooks/73_measures_survival.ipynb #4db431dc
-def km_product_limit(durations, events, groups=None, alpha: float = 0.05) -> pd.DataFrame:
-    "Vectorised Kaplan-Meier (lifelines' arithmetic) for many groups: group, time_min, at_risk, events, survival, ci_low, ci_high."
+def km_product_limit(durations, events, groups=None, alpha: float = 0.05, counts=None) -> pd.DataFrame:
+    """Vectorised Kaplan-Meier (lifelines' arithmetic) for many groups: group, time_min, at_risk, events, survival, ci_low,
+    ci_high. `counts`: each row stands for that many messages with its duration and event (e.g. `measures.sql`'s
+    Kaplan-Meier steps) — the same curve as the rows repeated, to the last bit."""
     d = np.asarray(durations, dtype="float64")
     e = np.asarray(events).astype("float64")
+    c = np.ones(len(d)) if counts is None else np.asarray(counts, dtype="float64")
     g = np.zeros(len(d), dtype="int64") if groups is None else np.asarray(groups, dtype="int64")
     cols = ["group", "time_min", "at_risk", "events", "survival", "ci_low", "ci_high"]
     if len(d) == 0:
         return pd.DataFrame({c: np.array([], dtype="int64" if c in ("group", "at_risk") else "float64") for c in cols})
     order = np.lexsort((d, g))
-    g, d, e = g[order], d[order], e[order]
+    g, d, e, c = g[order], d[order], e[order], c[order]
     n = len(d)
+    upto = np.cumsum(c)                                              # messages up to and including each row
+    before = upto - c                                                # messages before each row (integers: exact)
     gstart = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])           # first row of each group (sorted)
     gend = np.r_[gstart[1:], n]
     first = np.flatnonzero(np.r_[True, (g[1:] != g[:-1]) | (d[1:] != d[:-1])])  # first row of each distinct time
     gi = np.repeat(np.arange(len(gstart)), np.diff(np.r_[gstart, n]))[first]  # group index of each distinct time
-    tt, deaths = d[first], np.add.reduceat(e, first)
-    at_risk = (gend[gi] - first).astype("float64")                   # rows with duration >= t in the group
+    tt, deaths = d[first], np.add.reduceat(e * c, first)
+    at_risk = upto[gend - 1][gi] - before[first]                     # messages with duration >= t in the group
     # lifelines' timeline starts at min(0, min duration): add a t=0 row (nobody removed) where the group starts later
     lead = tt[np.searchsorted(gi, np.arange(len(gstart)))] > 0
     if lead.any():
@@ -158,7 +163,7 @@ def km_product_limit(durations, events, groups=None, alpha: float = 0.05) -> pd.
         gi = np.r_[gi, z]
         tt = np.r_[tt, np.zeros(len(z))]
         deaths = np.r_[deaths, np.zeros(len(z))]
-        at_risk = np.r_[at_risk, (gend - gstart)[z].astype("float64")]
+        at_risk = np.r_[at_risk, (upto[gend - 1] - before[gstart])[z]]
         o = np.lexsort((tt, gi))
         gi, tt, deaths, at_risk = gi[o], tt[o], deaths[o], at_risk[o]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -222,20 +227,32 @@ def km_table(threads: pd.DataFrame, by: Sequence[str] = ("organisation", "channe
              business: bool = False, config: StudyConfig | None = None, horizons: Sequence[float] = HORIZONS,
              alpha: float = 0.05, engine: str = "numpy", inputs: pd.DataFrame | None = None) -> pd.DataFrame:
     """Tidy Kaplan-Meier summary per group: n, events, censored, median (+CI), answered within 15m/1h/8h/24h (+CI).
-    `inputs`: `survival_data`'s rows (`by`, duration_min, event; attrs window_end) computed elsewhere, e.g. by
-    `measures.sql.survival_inputs` over the study's store; else computed here from `threads`."""
+    `inputs`: `survival_data`'s rows (`by`, duration_min, event; attrs window_end) computed elsewhere, else computed
+    here from `threads`; with a `messages` column each row stands for that many messages (`measures.sql.survival_inputs`'
+    steps over the study's store)."""
     by = list(by)
     if engine not in ("numpy", "lifelines"):
         raise ValueError(f"unknown engine {engine!r}: 'numpy' or 'lifelines'")
     no_clock = business and (config is None or config.hours is None)  # no opening hours: no business-hours clock
-    sd = inputs if inputs is not None and not no_clock else _km_input(threads, by, window_end, business and not no_clock, config)
-    if no_clock:
-        end = sd.attrs["window_end"]
-        sd = sd.iloc[0:0]
+    if no_clock:  # no rows; the window end as the calendar clock's (computed from the threads only when not given)
+        if inputs is not None or window_end is not None:
+            end = inputs.attrs["window_end"] if inputs is not None else pd.Timestamp(window_end)
+            end = end.tz_localize("UTC") if end.tzinfo is None else end.tz_convert("UTC")
+            sd = pd.DataFrame({**{c: threads[c].iloc[:0] for c in by}, "duration_min": np.array([], dtype="float64"),
+                               "event": np.array([], dtype="int8")})
+        else:
+            sd = _km_input(threads, by, window_end, False, config)
+            end = sd.attrs["window_end"]
+            sd = sd.iloc[0:0]
         sd.attrs["window_end"] = end
+    else:
+        sd = inputs if inputs is not None else _km_input(threads, by, window_end, business, config)
     cols = km_columns(horizons)
     rows = []
+    w = sd["messages"].to_numpy(dtype="float64") if "messages" in sd else None
     if engine == "lifelines":
+        if w is not None:  # the reference fits the messages themselves
+            sd = sd.loc[sd.index.repeat(sd["messages"].to_numpy(dtype="int64"))]
         for key, g in _groups(sd, by):
             row = dict(zip(by, key))
             n, ev = len(g), int(g["event"].sum())
@@ -244,9 +261,10 @@ def km_table(threads: pd.DataFrame, by: Sequence[str] = ("organisation", "channe
             rows.append(row)
     elif len(sd):
         codes, key_rows = _group_codes(sd, by)
-        pl = km_product_limit(sd["duration_min"].to_numpy(), sd["event"].to_numpy(), codes, alpha=alpha)
-        n_g = np.bincount(codes, minlength=len(key_rows))
-        ev_g = np.bincount(codes, weights=sd["event"].to_numpy(dtype="float64"), minlength=len(key_rows)).astype("int64")
+        pl = km_product_limit(sd["duration_min"].to_numpy(), sd["event"].to_numpy(), codes, alpha=alpha, counts=w)
+        ev = sd["event"].to_numpy(dtype="float64")
+        n_g = np.bincount(codes, weights=w, minlength=len(key_rows)).astype("int64")
+        ev_g = np.bincount(codes, weights=ev if w is None else ev * w, minlength=len(key_rows)).astype("int64")
         grp = pl["group"].to_numpy()
         cut = np.r_[np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]]), len(grp)]
         arr = [pl[k].to_numpy() for k in ("time_min", "survival", "ci_low", "ci_high")]

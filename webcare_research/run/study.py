@@ -241,7 +241,7 @@ def run_study(study: str | Path, only: str | None = None, force: bool = False, p
 
     def stage_measures():
         table = measure_dir(data, config=cfg)
-        # coverage and Kaplan-Meier rows counted by DuckDB over the store, the rest one organisation at a time
+        # every family counted by DuckDB over the store (a sentiment shift, when the store has scores, per organisation)
         ext = store_measures(data, cfg, progress=progress)
         table = table.merge(ext, on=["organisation", "channel"], how="left")
         write_table(table, out / "measures.csv")  # for people (spreadsheet-safe)

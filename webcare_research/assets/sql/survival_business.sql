@@ -1,6 +1,7 @@
--- survival_business.sql — the Kaplan-Meier inputs on the business-hours clock: one row per addressed inbound message
--- with its duration in opening-hours minutes and whether the reply was observed; the DuckDB twin of
--- measures.survival.survival_data(business=True) and so of study.config.business_minutes for the censored ones.
+-- survival_business.sql — the Kaplan-Meier inputs on the business-hours clock, counted as survival.sql's: one row
+-- per organisation, channel, duration in opening-hours minutes and event with its number of addressed inbound
+-- messages; the DuckDB twin of measures.survival.survival_data(business=True) (equal rows counted) and so of
+-- study.config.business_minutes for the censored ones.
 --
 -- Input  $threads_file  one threads.parquet, or the list of partition files of the store (ingest.store)
 --        $window_end    the end of the observation window (UTC); NULL: the latest inbound message or first reply
@@ -8,12 +9,12 @@
 --        $tz            the study's time zone; opening hours are local times, DST-aware
 --        $open, $close  7 numbers each, Monday first: the opening and closing minute of the day (NULL: closed;
 --                       24:00 is read as 23:59, as study.yml's parser does)
--- Output sorted by organisation, channel, created_at, event, duration_min (the column order); only messages created
---        by the window end:
---        organisation, channel, created_at
+-- Output sorted by organisation, channel, duration_min, event; only messages created by the window end:
+--        organisation, channel
 --        event         1 when answered with a first reply at or before the window end and a known business time
 --        duration_min  frt_business_min when event = 1, else the opening-hours minutes from the message to the window
 --                      end (censored), never below 0
+--        messages      how many messages have this organisation, channel, event and duration
 --        window_end    the window end used (the same on every row)
 -- How: a calendar of local days from the first message to the window end, each with its opening and closing moment
 -- in UTC and the staffed seconds before it (a running sum); the open time up to a moment is the running sum of its
@@ -53,9 +54,11 @@ WITH src AS (
                               k.len_s) AS open_s
     FROM bounds b JOIN clock k ON k.day = CAST(timezone($tz, b.window_end) AS DATE)
 )
-SELECT organisation, channel, created_at,
+SELECT organisation, channel,
        CAST(ev AS TINYINT) AS event,
        greatest(CASE WHEN ev THEN frt_business_min ELSE (e.open_s - a.open_s) / 60.0 END, 0.0) AS duration_min,
+       count(*) AS messages,
        window_end
 FROM at_created a, at_end e
-ORDER BY organisation, channel, created_at, event, duration_min
+GROUP BY ALL
+ORDER BY organisation, channel, duration_min, event
