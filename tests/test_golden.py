@@ -20,6 +20,9 @@ interval) and complaint counts (the complaint type reads the sentiment label), a
 Measures, quality, topics and every response figure are unchanged.
 Changed on purpose (the text-analytics issue, item 4: reply markers with real recall): `quality.parquet` gains the columns
 `redirect_form`, `redirect_store` and their evidence; every existing column is unchanged on the demo replies.
+Changed on purpose (the scale issue: the hand-off patterns run once, at ingest): `quality.parquet` carries the mention
+table's new column `redirects` (the private channels each organisation reply sends the customer to, as bits), and so
+does `assignments.parquet`; every other column of both is exactly as before.
 """
 from __future__ import annotations
 

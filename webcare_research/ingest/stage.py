@@ -27,7 +27,7 @@ from ..core.compute import thread_map
 from ..core.outputs import write_json, write_parquet, written_together
 from ..mentions.privacy import pseudonyms, redact_text
 from ..mentions.schema import CHANNELS, MENTION_COLUMNS, PRIVATE_CHANNELS, ROLES, coerce_mentions, mention_schema_for
-from ..core.signals import extract_agent
+from ..core.signals import extract_agent, redirect_bits
 from ..threads.build import build_threads, org_handles
 from .pseudonymise import _arrow, _bools, _strings, pseudonymise_texts_fast
 from .period import has_period, split_period
@@ -37,7 +37,7 @@ from .store import STORE, write_store
 __all__ = ['ADAPTER_MODULES', 'REQUIRED_COLUMNS', 'RELEASE_ROWS', 'MARKER', 'MissingColumnsError', 'load_adapters', 'to_utc',
            'normalise_batch', 'split_duplicates', 'resolve_roles', 'keep_handles', 'pseudonymise_rows',
            'conversation_ids', 'name_conversations', 'conversation_roots', 'follow_replies', 'IngestResult',
-           'normalised_batches', 'ingest_frames', 'with_agents', 'reply_parents', 'mention_table',
+           'normalised_batches', 'ingest_frames', 'with_agents', 'with_redirects', 'reply_parents', 'mention_table',
            'write_back_organisation', 'collect_quarantine', 'validate_in_blocks', 'summary_counts', 'add_counts',
            'ingest_summary', 'ingest', 'finish_ingest']
 
@@ -370,7 +370,7 @@ def _ingest(inputs, fmt, cfg, progress, keep_raw_quarantine: bool = False, mappi
         keep = set(org_handles(rows, cfg)) | {norm_handle(a) for a in rows.loc[rows.author_role == "organisation",
                                                                               "author_id"].dropna().unique()}
         quarantine["raw"] = redact_text(quarantine["raw"].astype(object), cfg.key, keep, private).astype(object)
-    rows = pseudonymise_rows(rows, cfg)
+    rows = with_redirects(pseudonymise_rows(rows, cfg))
     _release(big)
     rows["in_reply_to_id"] = reply_parents(rows)
     conv, unknown, cycles = conversation_ids(rows.message_id, rows.in_reply_to_id, rows.get("conversation_id"))
@@ -396,6 +396,17 @@ def with_agents(rows: pd.DataFrame) -> pd.DataFrame:
         if todo.any():
             agent[todo] = extract_agent(rows.text[todo]).to_numpy()
         rows["agent"] = agent
+    return rows
+
+
+def with_redirects(rows: pd.DataFrame) -> pd.DataFrame:
+    """`redirects` of every organisation reply (`core.signals.redirect_bits`, on the pseudonymised texts the tables
+    keep), null for the other messages: found once here, read by the thread table and the hand-off measures."""
+    org = (rows.author_role == "organisation").to_numpy(dtype=bool, na_value=False)
+    bits = np.zeros(len(rows), dtype=np.uint8)
+    if org.any():
+        bits[org] = redirect_bits(pd.Series(rows["text"].array.take(np.flatnonzero(org)), dtype="string"))
+    rows["redirects"] = pd.arrays.IntegerArray(bits, ~org)
     return rows
 
 

@@ -30,7 +30,7 @@ from .stage import ingest as ingest_in_memory
 from .stage import (_blank, _release, add_counts, collect_quarantine, follow_replies, name_conversations,
                     finish_ingest, ingest_summary, load_adapters, mention_table, normalised_batches, pseudonymise_rows,
                     reply_parents, resolve_roles, split_duplicates, summary_counts, validate_in_blocks, with_agents,
-                    write_back_organisation, MARKER)
+                    with_redirects, write_back_organisation, MARKER)
 from .store import write_store_tables
 
 # %% auto #0
@@ -241,7 +241,7 @@ def _process(path: Path, cfg: StudyConfig, handles: dict, keep: set, tokens: set
         if tokens is not None:  # the private ids the quarantine's redaction can meet (as `redact_text` chooses them)
             ids = rows.loc[rows.author_role != "organisation", "author_id"].dropna().astype(str).unique()
             private = {i for i in ids if i in tokens or not re.fullmatch(r"\w+", i)}
-        rows = pseudonymise_rows(rows, cfg, keep)
+        rows = with_redirects(pseudonymise_rows(rows, cfg, keep))
         rows["in_reply_to_id"] = reply_parents(rows)
         rows["conversation_id"] = conv
         mentions = mention_table(rows)

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from ..core.errors import InputError
 from ..core.outputs import package_asset, read_parquet, require_complete
-from ..core.signals import REDIRECT_MASKS, _any_mask, redirect_pattern
+from ..core.signals import PRIVATE_KINDS, REDIRECT_MASKS, _any_mask, redirect_pattern
 from ..ingest.store import STORE, org_key, read_store, store_files, store_index
 from ..ingest.stream import DUCKDB_MEMORY
 from .basic import first_measures, format_definitions
@@ -258,6 +258,8 @@ def handoff_params() -> dict:
             raise ValueError(f"signals.REDIRECT_MASKS[{k!r}] has {len(masks)} masks; handoff.sql's `masked` applies {_MAX_MASKS}")
         out[f"{k}_any"] = _any_mask(k) if masks else _NEVER
         out[f"{k}_mask"] = masks + [_NEVER] * (_MAX_MASKS - len(masks))
+    if tuple(HANDOFF_KINDS) != tuple(PRIVATE_KINDS):
+        raise ValueError("handoff.sql reads the `redirects` bits in core.signals.PRIVATE_KINDS' order: the kinds must be those")
     extra = set(REDIRECT_MASKS) - {"dm", "phone", "form"}
     if extra & set(HANDOFF_KINDS):
         raise ValueError(f"handoff.sql masks dm, phone and form only; signals.REDIRECT_MASKS also has {sorted(extra)}")
@@ -279,6 +281,9 @@ def handoff_measures(source: str | Path, threads: int | None = None, organisatio
     empty = not replies or not tfiles
     if empty:
         replies, tfiles = mention_files(source)[:1], thread_files(source)[:1]
+    if "redirects" not in read_parquet(replies[0], schema_only=True).names:
+        raise InputError(f"{replies[0]}: no `redirects` column (written by an earlier version of ingest)",
+                         hint="run `webcare ingest` (or `webcare run`) again")
     out = run_query("handoff", threads=threads, limit_zero=empty, reply_files=replies, threads_file=tfiles,
                     **handoff_params())
     return out.astype(HANDOFF_DTYPES)

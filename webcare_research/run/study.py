@@ -36,9 +36,9 @@ __all__ = ['STAGES', 'STAGE_VERSION', 'SKIP_NAMES', 'STAGE_OUTPUTS', 'study_outp
 
 # %% ../../notebooks/88_run_study.ipynb #e459677a
 STAGES = ("ingest", "enrich", "quality", "topics", "measures", "findings", "policy", "benchmark")
-STAGE_VERSION = 5  # bump when a stage file's layout changes: every stamp then says it is stale (2: policy in nl and en;
+STAGE_VERSION = 6  # bump when a stage file's layout changes: every stamp then says it is stale (2: policy in nl and en;
 # 3: spikes.csv with kinds and topics, trends.csv; 4: sentiment from the trained model, web-form and store redirects;
-# 5: the partitioned store beside the ingest's tables, reply markers after round 6)
+# 5: the partitioned store beside the ingest's tables, reply markers after round 6; 6: `redirects` in the mention table)
 SKIP_NAMES = {"study.yml", SECRETS_FILE}
 
 

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from ..study.config import StudyConfig, business_minutes, norm_handle
 from ..mentions.schema import THREAD_COLUMNS, THREAD_DTYPES
-from ..core.signals import first_match, private_channel
+from ..core.signals import first_match, private_channel, private_channel_of
 
 # %% auto #0
 __all__ = ['REPLY_RULES', 'org_handles', 'mentioned_organisation', 'build_threads']
@@ -161,8 +161,14 @@ def build_threads(mentions: pd.DataFrame, config: StudyConfig | None = None, rep
     t["frt_min"] = frt
     t["frt_business_min"] = business_minutes(t.created_at, r_at.where(frt.notna()), cfg) if len(t) else np.nan
     channel = pd.Series(pd.NA, index=t.index, dtype="string")
-    if answered.any():
-        channel = _fill(private_channel(text(org_pos[rep.r_row.to_numpy()[answered]])), answered, channel)
+    if answered.any():  # from the first replies' `redirects` (ingest found them); their texts where none are given
+        pos = org_pos[rep.r_row.to_numpy()[answered]]
+        bits = pd.array(m["redirects"].array.take(pos), dtype="UInt8") if "redirects" in m else pd.array([pd.NA] * len(pos), dtype="UInt8")
+        found = private_channel_of(bits)
+        unknown = np.asarray(bits.isna())
+        if unknown.any():
+            found[unknown] = private_channel(text(pos[unknown])).to_numpy()
+        channel = _fill(found, answered, channel)
     t["private_channel"] = channel
     t["moves_private"] = channel.notna().to_numpy()
     t = t[THREAD_COLUMNS].astype(THREAD_DTYPES)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
+from scipy.sparse.linalg import ArpackError
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
@@ -49,7 +50,10 @@ class TfidfSvdEmbedder:
         # ARPACK needs room for its Lanczos vectors (ncv > k + 1, ncv <= min(x.shape)): a corpus of a few dozen short
         # texts can leave none, so there the seeded randomized solver takes over (exact enough at that size)
         algo = "arpack" if min(x.shape) >= k + 2 else "randomized"
-        svd = TruncatedSVD(k, algorithm=algo, n_iter=10, random_state=self.seed).fit(x)
+        try:
+            svd = TruncatedSVD(k, algorithm=algo, n_iter=10, random_state=self.seed).fit(x)
+        except ArpackError:  # e.g. "no shifts could be applied" on a few dozen near-identical texts: the seeded solver
+            svd = TruncatedSVD(k, algorithm="randomized", n_iter=10, random_state=self.seed).fit(x)
         self.pipeline_ = Pipeline([("tfidf", tfidf), ("svd", svd), ("norm", Normalizer().fit(np.zeros((1, k))))])
         return self
 

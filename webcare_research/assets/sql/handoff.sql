@@ -1,11 +1,15 @@
 -- handoff.sql — hand-off to private channels: how many of an organisation's replies send the customer to a DM, the
 -- phone, e-mail, a chat or a web form, and how many first replies do; the DuckDB twin of
--- measures.conversation.handoff_table. The patterns are core.signals' (one home), passed in as parameters: each kind's
--- RE2 expression, and, for the kinds that have them, the masks blanked out before it runs ("zonder te bellen", a
--- ^AB signature is no "pb"): RE2 has no lookbehind, so a negation is a span masked first, mask after mask in their
--- order, only in the texts one of them matches (signals._masked; the order matters: see measures.sql.handoff_params).
+-- measures.conversation.handoff_table. Ingest finds each reply's redirects once (the mention table's `redirects`:
+-- bit 1 dm, 2 phone, 4 email, 8 chat, 16 form; core.signals.redirect_bits), so here they are counted. A reply without
+-- them (a table not written by ingest) has its text matched instead, with core.signals' patterns (one home) passed in
+-- as parameters: each kind's RE2 expression, and, for the kinds that have them, the masks blanked out before it runs
+-- ("zonder te bellen", a ^AB signature is no "pb"): RE2 has no lookbehind, so a negation is a span masked first, mask
+-- after mask in their order, only in the texts one of them matches (signals._masked; the order matters: see
+-- measures.sql.handoff_params).
 --
--- Input  $reply_files     the mention partitions holding the organisations' replies (ingest.store), or mentions.parquet
+-- Input  $reply_files     the mention partitions holding the organisations' replies (ingest.store), or mentions.parquet;
+--                         with a `redirects` column (ingest writes it)
 --        $threads_file    the thread partitions (or threads.parquet): the first replies
 --        $dm, $phone, $email, $chat, $form   each kind's expression (signals.redirect_pattern)
 --        $dm_any, $phone_any, $form_any      one expression matching where any of the kind's masks does
@@ -24,19 +28,24 @@ CREATE TEMP MACRO masked(t, m) AS
     regexp_replace(t, m[1], ' ¦ ', 'g'), m[2], ' ¦ ', 'g'), m[3], ' ¦ ', 'g'), m[4], ' ¦ ', 'g'), m[5], ' ¦ ', 'g'),
     m[6], ' ¦ ', 'g'), m[7], ' ¦ ', 'g'), m[8], ' ¦ ', 'g');
 WITH replies AS (
-    SELECT organisation, channel, text
+    SELECT organisation, channel, text, redirects
     FROM read_parquet($reply_files, union_by_name = true)
     WHERE author_role = 'organisation' AND organisation IS NOT NULL AND channel IS NOT NULL
 ), flags AS (
     SELECT organisation, channel,
-           coalesce(regexp_matches(CASE WHEN regexp_matches(text, $dm_any) THEN masked(text, $dm_mask) ELSE text END,
-                                   $dm), false) AS dm,
-           coalesce(regexp_matches(CASE WHEN regexp_matches(text, $phone_any) THEN masked(text, $phone_mask) ELSE text END,
-                                   $phone), false) AS phone,
-           coalesce(regexp_matches(text, $email), false) AS email,
-           coalesce(regexp_matches(text, $chat), false) AS chat,
-           coalesce(regexp_matches(CASE WHEN regexp_matches(text, $form_any) THEN masked(text, $form_mask) ELSE text END,
-                                   $form), false) AS form
+           CASE WHEN redirects IS NOT NULL THEN (redirects & 1) <> 0
+                ELSE coalesce(regexp_matches(CASE WHEN regexp_matches(text, $dm_any) THEN masked(text, $dm_mask)
+                                                  ELSE text END, $dm), false) END AS dm,
+           CASE WHEN redirects IS NOT NULL THEN (redirects & 2) <> 0
+                ELSE coalesce(regexp_matches(CASE WHEN regexp_matches(text, $phone_any) THEN masked(text, $phone_mask)
+                                                  ELSE text END, $phone), false) END AS phone,
+           CASE WHEN redirects IS NOT NULL THEN (redirects & 4) <> 0
+                ELSE coalesce(regexp_matches(text, $email), false) END AS email,
+           CASE WHEN redirects IS NOT NULL THEN (redirects & 8) <> 0
+                ELSE coalesce(regexp_matches(text, $chat), false) END AS chat,
+           CASE WHEN redirects IS NOT NULL THEN (redirects & 16) <> 0
+                ELSE coalesce(regexp_matches(CASE WHEN regexp_matches(text, $form_any) THEN masked(text, $form_mask)
+                                                  ELSE text END, $form), false) END AS form
     FROM replies
 ), per_reply AS (
     SELECT organisation, channel,
