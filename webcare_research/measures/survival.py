@@ -238,7 +238,8 @@ def km_table(threads: pd.DataFrame, by: Sequence[str] = ("organisation", "channe
         if inputs is not None or window_end is not None:
             end = inputs.attrs["window_end"] if inputs is not None else pd.Timestamp(window_end)
             end = end.tz_localize("UTC") if end.tzinfo is None else end.tz_convert("UTC")
-            sd = pd.DataFrame({**{c: threads[c].iloc[:0] for c in by}, "duration_min": np.array([], dtype="float64"),
+            keys = inputs if inputs is not None else threads
+            sd = pd.DataFrame({**{c: keys[c].iloc[:0] for c in by}, "duration_min": np.array([], dtype="float64"),
                                "event": np.array([], dtype="int8")})
         else:
             sd = _km_input(threads, by, window_end, False, config)
