@@ -223,25 +223,7 @@ def find_redirects(texts: pd.Series) -> pd.DataFrame:
 def private_channel(texts: pd.Series) -> pd.Series:
     "The private channel a text redirects to (`dm`, `phone`, `email`, `chat`, `form`, first that fires), else null."
     s = texts if isinstance(texts, pd.Series) else pd.Series(texts)
-    arr = _arrow(s)
-    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-    kind = np.full(len(arr), None, dtype=object)
-
-    def one(start):  # each block writes only its own rows of `kind`
-        block = arr.slice(start, _BLOCK)
-        todo = np.arange(len(block))
-        for k in PRIVATE_KINDS:  # find_redirects' patterns; each kind only for texts no earlier kind claimed
-            if not len(todo):
-                break
-            hit = pc.match_substring_regex(_masked(block.take(pa.array(todo)), k), redirect_pattern(k))
-            hit = pc.fill_null(hit, False).to_numpy(zero_copy_only=False).astype(bool)
-            kind[start + todo[hit]] = k
-            todo = todo[~hit]
-
-    # in blocks (the masked copies of a million texts would all be alive at once), two at a time: Arrow's regex
-    # kernels release the GIL but run on one core each (the 2.8M benchmark's 1.2M replies: 1.95 -> 0.99 s)
-    thread_map(one, range(0, len(arr), _BLOCK))
-    return pd.Series(kind, index=s.index, dtype="string")
+    return private_channel_of(pd.Series(redirect_bits(s), index=s.index))
 
 
 def redirect_bits(texts) -> np.ndarray:
@@ -260,7 +242,9 @@ def redirect_bits(texts) -> np.ndarray:
             hit = pc.fill_null(pc.match_substring_regex(_masked(block, k), redirect_pattern(k)), False)
             bits[start:start + len(block)] |= hit.to_numpy(zero_copy_only=False).astype(np.uint8) << i
 
-    thread_map(one, range(0, len(arr), _BLOCK))  # blocks two at a time, as private_channel
+    # in blocks (the masked copies of a million texts would all be alive at once), two at a time: Arrow's regex
+    # kernels release the GIL but run on one core each
+    thread_map(one, range(0, len(arr), _BLOCK))
     return bits
 
 
@@ -315,6 +299,6 @@ def extract_agent(texts: pd.Series) -> pd.Series:
             out = pc.coalesce(out, _spread(found, todo))
         return out
 
-    # blocks two at a time, like private_channel (the 2.8M benchmark's 1.2M replies: 0.75 -> 0.4 s)
+    # blocks two at a time, like redirect_bits (the 2.8M benchmark's 1.2M replies: 0.75 -> 0.4 s)
     blocks = thread_map(one, range(0, len(arr), _BLOCK)) or [pa.nulls(0, pa.large_string())]
     return _series(pa.concat_arrays(blocks), s.index)
