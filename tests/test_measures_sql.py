@@ -51,7 +51,7 @@ def _check(folder, cfg=None):
         ref = survival_data(flat, business=True, config=cfg)[SURVIVAL].sort_values(ORDER).reset_index(drop=True)
         pd.testing.assert_frame_equal(survival_rows(svb), ref, check_exact=False, rtol=1e-12, atol=1e-9)
         assert (svb.event == 0).any()
-    # hand-off: signals' patterns and masks run by DuckDB = by Arrow
+    # hand-off: the bits ingest found (Arrow's RE2) = signals' patterns and masks run on the texts by the pandas reference
     mflat = pd.read_parquet(folder / "mentions.parquet")
     ho = handoff_measures(folder)
     pd.testing.assert_frame_equal(ho, handoff_table(mflat, flat[flat.organisation.notna()]), check_dtype=False,
