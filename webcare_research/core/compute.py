@@ -158,8 +158,35 @@ class PartitionError(UserError):
                          hint="the other partitions completed; fix the named input, or rerun with --debug")
 
 
+class _Sealed:
+    """A list, tuple or dict of a partition's payload as one opaque task argument. `client.submit` walks containers
+    item by item looking for futures to wait on: for a partition of 100,000 texts that walk cost the client 0.2 s of
+    CPU per partition (2 s of a 1M-message enrichment, on a core the workers need)."""
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def __reduce__(self):
+        return (_Sealed, (self.value,))
+
+
+def _seal(payload: Any) -> Any:
+    """The payload with its containers sealed: a tuple's items one by one, so that a future among them (a model
+    scattered to the workers once) is still resolved by Dask; any other payload whole."""
+    if isinstance(payload, tuple):
+        return tuple(_Sealed(x) if isinstance(x, (list, tuple, dict)) else x for x in payload)
+    return _Sealed(payload)
+
+
+def _unseal(payload: Any) -> Any:
+    if isinstance(payload, _Sealed):
+        return payload.value
+    return tuple(x.value if isinstance(x, _Sealed) else x for x in payload)
+
+
 def _call(fn: Callable, payload: Any) -> Any:
-    return fn(payload)
+    return fn(_unseal(payload))
 
 
 def map_partitions(fn: Callable[[Any], Any], partitions: Iterable[tuple[str, Any]], scheduler: str = "single",
@@ -213,7 +240,7 @@ def _map_dask(client, fn, partitions, in_flight, on_done) -> Iterator[Any]:
             return False
         name, payload = item
         with dask.config.set({"distributed.admin.large-graph-warning-threshold": "1GB"}):
-            fut = client.submit(_call, fn, payload, key=f"partition-{total}-{os.getpid()}-{id(ac)}", pure=False)
+            fut = client.submit(_call, fn, _seal(payload), key=f"partition-{total}-{os.getpid()}-{id(ac)}", pure=False)
         pending[fut] = (total, name)
         ac.add(fut)
         total += 1
