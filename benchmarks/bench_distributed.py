@@ -7,14 +7,18 @@ The corpus is `generate_demo(n_messages)`'s messages (every message, not only di
 each distinct text of a partition once, as `webcare run` does), written once to
 benchmarks/out/demo_messages_<N>_<seed>.parquet. The cluster's time includes starting it and every worker loading
 its models. Then each runs the same enrichment a second time, warm (models loaded; what a long-running cluster, or a
-run's second text stage, sees): the steady-state throughput of one process and of the cluster. Prints a table and
-writes benchmarks/out/bench_distributed_<N>.json.
+run's second text stage, sees): the steady-state throughput of one process and of the cluster. With `--cli`, also
+`webcare enrich FILE --scheduler single` against `--scheduler local` as fresh processes, timed from start to exit:
+what a user waits for, both sides paying their imports (above, the one process has imported everything before its
+clock starts, while each worker's imports are on the cluster's clock). Prints a table and writes
+benchmarks/out/bench_distributed_<N>.json.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,6 +36,15 @@ def corpus(n: int, seed: int) -> Path:
         OUT.mkdir(parents=True, exist_ok=True)
         m[["message_id", "text"]].astype({"message_id": "string"}).to_parquet(path, index=False)
     return path
+
+
+def cli_enrich(src: Path, out: Path, scheduler: str, workers: int, partition_rows: int) -> float:
+    "Wall seconds of `webcare enrich SRC --out OUT --scheduler S` in a fresh process, start to exit."
+    cmd = [sys.executable, "-m", "webcare_research", "enrich", str(src), "--out", str(out), "--scheduler", scheduler,
+           "--partition-rows", str(partition_rows)] + (["--workers", str(workers)] if scheduler == "local" else [])
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, cwd=HERE.parent)
+    return time.perf_counter() - t0
 
 
 def _worker_stats() -> dict:
@@ -52,6 +65,7 @@ def main() -> None:
     ap.add_argument("--partition-rows", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--quality", action="store_true", help="also the reply-quality stage (every message as a reply)")
+    ap.add_argument("--cli", action="store_true", help="also `webcare enrich` single vs local, each a fresh process")
     a = ap.parse_args()
     src = corpus(a.messages, a.seed)
     n = pd.read_parquet(src, columns=["message_id"]).shape[0]
@@ -96,6 +110,19 @@ def main() -> None:
         rows.append({"run": f"quality, LocalCluster of {a.workers}", "wall_s": round(q_local, 1),
                      "msg_per_s": round(n / q_local)})
     same["enrich"] = pd.read_parquet(out["single"]).equals(pd.read_parquet(out["local"]))
+    if a.cli:
+        cli = {}
+        for which in ("single", "local"):
+            path = OUT / f"bench_distributed_cli_{which}.parquet"
+            cli[which] = cli_enrich(src, path, which, a.workers, a.partition_rows)
+            label = "one process" if which == "single" else f"LocalCluster of {a.workers}"
+            rows.append({"run": f"webcare enrich, {label}", "wall_s": round(cli[which], 1),
+                         "msg_per_s": round(n / cli[which])})
+        same["cli"] = pd.read_parquet(OUT / "bench_distributed_cli_single.parquet").equals(
+            pd.read_parquet(OUT / "bench_distributed_cli_local.parquet")) and \
+            pd.read_parquet(OUT / "bench_distributed_cli_single.parquet").equals(pd.read_parquet(out["single"]))
+        for which in cli:
+            (OUT / f"bench_distributed_cli_{which}.parquet").unlink()
     if a.quality:
         same["quality"] = pd.read_parquet(out["q_single"]).equals(pd.read_parquet(out["q_local"]))
     for f in out.values():
@@ -106,12 +133,14 @@ def main() -> None:
               + (f"  (cluster start {r['cluster_start_s']} s)" if "cluster_start_s" in r else ""))
     print(f"  enrichment speed-up {single / local:.2f}x cold (cluster start and model loading included), "
           f"{single_warm / local_warm:.2f}x warm" + (f", quality {q_single / q_local:.2f}x" if a.quality else "")
+          + (f", webcare enrich {cli['single'] / cli['local']:.2f}x start to exit" if a.cli else "")
           + f"; outputs identical: {same}")
     print(f"  partition tasks: {len(tasks)}, median {tasks[len(tasks) // 2]:.1f} s, max {tasks[-1]:.1f} s; "
           f"worker peak RSS {', '.join(str(w['peak_rss_mb']) for w in workers.values())} MB")
     res = {"messages": n, "workers": a.workers, "partition_rows": a.partition_rows, "cores": usable_cores(),
            "runs": rows, "speedup": round(single / local, 2),
            "speedup_warm": round(single_warm / local_warm, 2), "identical": same,
+           "speedup_cli": round(cli["single"] / cli["local"], 2) if a.cli else None,
            "partition_seconds": [round(t, 2) for t in tasks], "worker_peak_rss_mb": [w["peak_rss_mb"] for w in workers.values()]}
     (OUT / f"bench_distributed_{a.messages}.json").write_text(json.dumps(res, indent=2), encoding="utf-8")
     if not all(same.values()):

@@ -1,6 +1,9 @@
 """End-to-end tests of text enrichment: enrich_frame / enrich_file / `webcare enrich` on real and fixture data."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -35,6 +38,19 @@ def test_enrich_file_political_tweets(shared_data, tmp_path):
     assert back["sentiment"].notna().all()
     # the three classes all occur: the analyser is not a constant
     assert back["sentiment"].nunique() == 3
+
+
+def test_webcare_enrich_command_streams_and_counts(fixtures, tmp_path):
+    "The command writes the same file as enrich_file and reports its rows, without holding the result (collect=False)."
+    path = fixtures / "enrich" / "webcare_nl_sample.csv"
+    out = tmp_path / "cli.parquet"
+    r = subprocess.run([sys.executable, "-m", "webcare_research", "enrich", path, "--out", out, "--partition-rows", "100"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    enrich_file(path, tmp_path / "lib.parquet", progress=False, partition_rows=100)
+    back = pd.read_parquet(out)
+    assert r.stdout.strip() == f"{len(back)} rows -> {out}"
+    assert back.equals(pd.read_parquet(tmp_path / "lib.parquet"))
 
 
 def test_enrich_frame_political_tweets(shared_data):

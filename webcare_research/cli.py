@@ -339,10 +339,11 @@ def enrich(input: Path = typer.Argument(..., help="Mention table (Parquet) or an
     lang = _check_lang(lang)
     if sentiment not in (None, "model", "rules"):
         _fail(f"--sentiment must be model or rules, got {sentiment!r}")
+    import pyarrow.parquet as pq
     from webcare_research.text.enrich import enrich_file
-    df = enrich_file(input, out, text_column=text_column, lang=lang, config=_config(config), sentiment=sentiment,
-                     scheduler=_scheduler(scheduler), workers=workers, partition_rows=partition_rows)
-    typer.echo(f"{len(df)} rows -> {out}")
+    enrich_file(input, out, text_column=text_column, lang=lang, config=_config(config), sentiment=sentiment,
+                scheduler=_scheduler(scheduler), workers=workers, partition_rows=partition_rows, collect=False)
+    typer.echo(f"{pq.ParquetFile(out).metadata.num_rows} rows -> {out}")  # streamed: memory bounded by the partitions
 
 
 @command

@@ -7,6 +7,8 @@ Docs: https://github.com/webcare-research/webcare-research/benchmark_spikes.html
 # %% ../../notebooks/84_benchmark_spikes.ipynb #a057b014
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -26,24 +28,32 @@ SPIKE_COLUMNS = ["organisation", "kind", "scale", "start", "end", "inbound", "co
 def _robust_threshold(counts: np.ndarray, season: int, history: int, k: float, fallback: int, min_past: int,
                       ratio: float = 3.0) -> tuple[np.ndarray, np.ndarray]:
     """(baseline median, alert threshold) per position: median and scaled MAD of the same position in the previous
-    `history` seasons (at least two of them), else of the previous `fallback` positions (at least `min_past`)."""
-    n = len(counts)
+    `history` seasons (at least two of them), else of the previous `fallback` positions (at least `min_past`).
+    Every position at once: the windows as rows of a matrix, missing places NaN (a year of hours: 8,760 windows)."""
+    c = np.asarray(counts, dtype=float)
+    n = len(c)
+    pos = np.arange(n)
+    lags = pos[:, None] - season * np.arange(1, history + 1)[None, :]
+    seasonal = (season > 1) & ((lags >= 0).sum(axis=1) >= 2)
+    windows = np.full((n, max(history, fallback)), np.nan)
+    windows[:, :history] = np.where(lags >= 0, c[np.maximum(lags, 0)], np.nan)
+    rest = np.flatnonzero(~seasonal)  # the previous `fallback` positions instead
+    back = rest[:, None] - np.arange(1, fallback + 1)[None, :]
+    windows[rest] = np.nan
+    windows[rest, :fallback] = np.where(back >= 0, c[np.maximum(back, 0)], np.nan)
+    ok = seasonal | (np.minimum(pos, fallback) >= min_past)
     med, thr = np.full(n, np.nan), np.full(n, np.inf)
-    steps = season * np.arange(1, history + 1)
-    for i in range(n):
-        lags = i - steps
-        lags = lags[lags >= 0]
-        if season > 1 and len(lags) >= 2:
-            past = counts[lags]
-        else:
-            past = counts[max(0, i - fallback):i]
-            if len(past) < min_past:
-                continue
-        m = float(np.median(past))
-        mad = float(np.median(np.abs(past - m))) * 1.4826
-        # counts are Poisson-like: a MAD from a few weeks underestimates their spread, so the threshold is also at
-        # least the Poisson tail of the baseline (p = 1e-5) and `ratio` times the baseline
-        med[i], thr[i] = m, max(m + k * max(mad, 1.0), stats.poisson.ppf(1 - 1e-5, max(m, 0.5)), ratio * m)
+    if not ok.any():
+        return med, thr
+    w = windows[ok]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        m = np.nanmedian(w, axis=1)
+        mad = np.nanmedian(np.abs(w - m[:, None]), axis=1) * 1.4826
+    # counts are Poisson-like: a MAD from a few weeks underestimates their spread, so the threshold is also at
+    # least the Poisson tail of the baseline (p = 1e-5) and `ratio` times the baseline
+    med[ok] = m
+    thr[ok] = np.maximum.reduce([m + k * np.maximum(mad, 1.0), stats.poisson.ppf(1 - 1e-5, np.maximum(m, 0.5)), ratio * m])
     return med, thr
 
 
@@ -87,7 +97,8 @@ def spikes(threads: pd.DataFrame, config: StudyConfig, mentions: pd.DataFrame | 
     """spikes.csv: per organisation, volume spikes (hourly, seasonal by hour of week, and daily) and — with `labels`
     (message_id, sentiment, topic_label per inbound message) — daily surges of the negative share and of one topic;
     every alert with its window, size, baseline, the response in it, its top topic and three redacted messages."""
-    t = threads[threads["organisation"].notna()].copy()
+    reads = ["organisation", "created_at", "message_id", "answered", "frt_min"]  # not every column of a wide table
+    t = threads.loc[threads["organisation"].notna().to_numpy(), [c for c in reads if c in threads]]
     if t.empty:
         return pd.DataFrame(columns=SPIKE_COLUMNS)
     t["organisation"] = t["organisation"].astype(str)

@@ -7,6 +7,7 @@ Docs: https://github.com/webcare-research/webcare-research/measures_survival.htm
 # %% ../../notebooks/73_measures_survival.ipynb #a1e47326
 from __future__ import annotations
 
+import itertools
 import warnings
 from typing import Iterable, Sequence
 
@@ -18,8 +19,8 @@ from ..study.config import StudyConfig, business_minutes, load_config
 
 # %% auto #0
 __all__ = ['HORIZONS', 'DEFINITIONS', 'horizon_label', 'format_definitions', 'observation_end', 'survival_data', 'fit_km',
-           'km_summary', 'km_columns', 'km_product_limit', 'km_table', 'km_curves', 'response_time_table',
-           'response_time_definitions']
+           'km_summary', 'km_columns', 'km_product_limit', 'km_table', 'km_curves', 'logrank_pairs',
+           'logrank_multivariate', 'response_time_table', 'response_time_definitions']
 
 # %% ../../notebooks/73_measures_survival.ipynb #1f9094a6
 HORIZONS: tuple[float, ...] = (15, 60, 480, 1440)  # minutes: 15 min, 1 h, 8 h, 24 h
@@ -326,6 +327,85 @@ def km_curves(threads: pd.DataFrame, by: Sequence[str] = ("organisation",), wind
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     out["answered_share"] = 1.0 - out["survival"]
     return out
+
+# %% ../../notebooks/73_measures_survival.ipynb #c89fb9b6
+def _risk_tables(durations, events, groups, counts=None) -> dict:
+    "Per group (sorted labels): its distinct times, the deaths at each, the messages removed before each, its total."
+    d = np.asarray(durations, dtype="float64")
+    e = np.asarray(events).astype(bool)
+    c = np.ones(len(d)) if counts is None else np.asarray(counts, dtype="float64")
+    codes, labels = pd.factorize(pd.Series(np.asarray(groups)), sort=True)
+    order = np.lexsort((d, codes))
+    codes, d, e, c = codes[order], d[order], e[order], c[order]
+    starts = np.searchsorted(codes, np.arange(len(labels) + 1))
+    tables = {}
+    for k, label in enumerate(labels):
+        gd, ge, gc = d[starts[k]:starts[k + 1]], e[starts[k]:starts[k + 1]], c[starts[k]:starts[k + 1]]
+        first = np.flatnonzero(np.r_[True, gd[1:] != gd[:-1]])
+        tables[label] = (gd[first], np.add.reduceat(gc * ge, first), np.r_[0.0, np.cumsum(np.add.reduceat(gc, first))],
+                         float(gc.sum()))
+    return tables
+
+
+def _at_risk(table: tuple, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    "(messages at risk, deaths) of one group at each of `times` (sorted)."
+    td, deaths, before, total = table
+    pos = np.searchsorted(td, times, side="left")
+    hit = pos < len(td)
+    hit[hit] = td[pos[hit]] == times[hit]
+    return total - before[pos], np.where(hit, deaths[np.minimum(pos, len(td) - 1)], 0.0)
+
+
+def _shrink(n: np.ndarray, d: np.ndarray) -> np.ndarray:
+    "(n - d) / (n - 1), with lifelines' 1 for a risk set of one."
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = (n - d) / (n - 1)
+    s[~np.isfinite(s)] = 1.0
+    return s
+
+
+def logrank_pairs(durations, events, groups, pairs: Iterable[tuple] | None = None, counts=None) -> pd.DataFrame:
+    """Log-rank test (lifelines' arithmetic) between groups `a` and `b` for each pair in `pairs` (default: every pair
+    of the sorted group labels): group_a, group_b, test_statistic, p_value. `counts`: each row stands for that many
+    messages with its duration and event."""
+    from scipy import stats
+    tables = _risk_tables(durations, events, groups, counts)
+    rows = []
+    for a, b in (itertools.combinations(list(tables), 2) if pairs is None else pairs):
+        ta, tb = tables.get(a), tables.get(b)
+        if ta is None or tb is None:
+            raise KeyError(f"no rows for group {a if ta is None else b!r}")
+        times = np.union1d(ta[0][ta[1] > 0], tb[0][tb[1] > 0])  # the event times of either: others add nothing
+        (na, da), (nb, db) = _at_risk(ta, times), _at_risk(tb, times)
+        n, dd = na + nb, da + db
+        z = float(np.sum(da - na * dd / n))
+        v = float(np.sum(na * nb * _shrink(n, dd) * dd / n ** 2))
+        u = z * z / v if v > 0 else 0.0  # lifelines' pinv of a zero variance is zero
+        rows.append({"group_a": a, "group_b": b, "test_statistic": u, "p_value": float(stats.chi2.sf(u, 1))})
+    return pd.DataFrame(rows, columns=["group_a", "group_b", "test_statistic", "p_value"])
+
+
+def logrank_multivariate(durations, events, groups, counts=None, block: int = 8192) -> tuple[float, float, int]:
+    """(statistic, p_value, degrees of freedom) of the multivariate log-rank test across all groups — lifelines'
+    `multivariate_logrank_test` arithmetic (observed minus expected per group, the hypergeometric covariance, the
+    first k - 1 groups through a pseudo-inverse), `block` event times at a time."""
+    from scipy import stats
+    tables = list(_risk_tables(durations, events, groups, counts).values())
+    k = len(tables)
+    if k < 2:
+        return 0.0, 1.0, max(k - 1, 0)
+    times = np.unique(np.concatenate([t[0][t[1] > 0] for t in tables]))
+    z, v = np.zeros(k), np.zeros((k, k))
+    for a in range(0, len(times), block):
+        tb = times[a:a + block]
+        risk = [_at_risk(t, tb) for t in tables]
+        N, D = np.column_stack([r[0] for r in risk]), np.column_stack([r[1] for r in risk])
+        n, d = N.sum(1), D.sum(1)
+        z += (D - N * (d / n)[:, None]).sum(0)
+        f = _shrink(n, d) * d / n ** 2
+        v += np.diag((N * (f * n)[:, None]).sum(0)) - (N * f[:, None]).T @ N
+    u = float(z[:-1] @ np.linalg.pinv(v[:-1, :-1]) @ z[:-1])
+    return u, float(stats.chi2.sf(u, k - 1)), k - 1
 
 # %% ../../notebooks/73_measures_survival.ipynb #5e8c4d34
 def response_time_table(threads: pd.DataFrame, config: StudyConfig | None = None,
