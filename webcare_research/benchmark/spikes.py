@@ -104,11 +104,15 @@ def spikes(threads: pd.DataFrame, config: StudyConfig, mentions: pd.DataFrame | 
     t["organisation"] = t["organisation"].astype(str)
     t["local"] = local_time(t["created_at"], config)
     lab = None if labels is None else labels.drop_duplicates("message_id").set_index("message_id")
-    t["_negative"] = False if lab is None or "sentiment" not in lab else \
-        t["message_id"].map(lab["sentiment"]).astype(object).eq("negative").to_numpy()
-    t["_topic"] = None if lab is None or "topic_label" not in lab else \
-        t["message_id"].map(lab["topic_label"]).astype(object).where(lambda s: s.notna(), None).to_numpy()
-    texts = None if mentions is None else mentions.drop_duplicates("message_id").set_index("message_id")["text"]
+    at = None if lab is None else lab.index.get_indexer(t["message_id"])  # one lookup for both labels; -1: none
+
+    def label(col: str) -> pd.Series:
+        "Each thread's label in `col` (None where its message has none)."
+        v = lab[col].astype(object).to_numpy()[np.maximum(at, 0)] if len(lab) else np.full(len(t), None, dtype=object)
+        return pd.Series(np.where(at >= 0, v, None), index=t.index, dtype=object).where(lambda s: s.notna(), None)
+
+    t["_negative"] = False if lab is None or "sentiment" not in lab else label("sentiment").eq("negative").to_numpy()
+    t["_topic"] = None if lab is None or "topic_label" not in lab else label("topic_label").to_numpy()
     keep = [h for o in config.organisations for h in o.handles]
     rows = []
 
@@ -119,18 +123,17 @@ def spikes(threads: pd.DataFrame, config: StudyConfig, mentions: pd.DataFrame | 
         top = w["_topic"].dropna().value_counts()
         if topic is not None:
             top = top.reindex([topic]).fillna(0)
-        ex = ""
-        if texts is not None and len(w):
+        quote = []  # the messages to quote: their texts are looked up once, for all alerts, below
+        if mentions is not None and len(w):
             chosen = w if pick is None else w[pick(w)]
-            sample = texts.reindex(chosen.sort_values("created_at")["message_id"].head(3)).fillna("")
-            ex = " | ".join(display_text(sample, config.key, keep).str.slice(0, 140))
-        rows.append({"organisation": org, "kind": kind, "scale": scale, "start": start, "end": end, "inbound": len(w),
+            quote = chosen.sort_values("created_at")["message_id"].head(3).tolist()
+        rows.append({"_quote": quote, "organisation": org, "kind": kind, "scale": scale, "start": start, "end": end, "inbound": len(w),
                      "count": int(count), "baseline": float(baseline), "ratio": float(count) / max(float(baseline), 1.0),
                      "answered": int(ans.sum()), "response_rate": float(ans.mean()) if len(w) else np.nan,
                      "frt_median_min": float(w.loc[ans, "frt_min"].median()) if ans.any() else np.nan,
                      "negative_share": float(w["_negative"].mean()) if lab is not None and len(w) else np.nan,
                      "top_topic": top.index[0] if len(top) else "", "top_topic_share": float(top.iloc[0] / len(w)) if len(top) else np.nan,
-                     "examples": ex})
+                     "examples": ""})
 
     # volume — hourly: the same hour of the week in the previous `weeks` weeks (the previous week of hours until there
     # are two); daily: the previous `days` days (at least 7). `ratio` applies to hours; a day's spike is diluted by the
@@ -163,6 +166,15 @@ def spikes(threads: pd.DataFrame, config: StudyConfig, mentions: pd.DataFrame | 
                 for i, j in _runs(alert):
                     add(org, "topic", "day", idx[i], idx[j] + pd.Timedelta(1, unit="D"), g, hits[i:j + 1].sum(),
                         np.nansum(base[i:j + 1] * totals[i:j + 1]), pick=lambda w, tp=topic: w["_topic"].eq(tp), topic=topic)
+    if mentions is not None and rows:
+        wanted = {m for r in rows for m in r["_quote"]}
+        # the quoted messages' rows only: no index over every message id of a big corpus
+        found = mentions.loc[mentions["message_id"].isin(wanted).to_numpy(), ["message_id", "text"]]
+        texts = found.drop_duplicates("message_id").set_index("message_id")["text"]
+        for r in rows:
+            if r["_quote"]:
+                sample = texts.reindex(r["_quote"]).fillna("")
+                r["examples"] = " | ".join(display_text(sample, config.key, keep).str.slice(0, 140))
     out = pd.DataFrame(rows, columns=SPIKE_COLUMNS)
     order = {"volume": 0, "negative_share": 1, "topic": 2}
     return out.sort_values(["organisation", "kind", "scale", "start"], key=lambda s: s.map(order) if s.name == "kind" else s
