@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..core.outputs import frame_from_json, frame_to_json
 from ..study.config import StudyConfig
@@ -130,6 +132,17 @@ def _sample_conversations(customers: pd.DataFrame, sample: int, seed: int) -> pd
     return sizes.index[sizes.cumsum().to_numpy() <= sample]
 
 
+def _ids(s: pd.Series) -> pa.ChunkedArray:
+    a = pa.array(s.astype(pd.StringDtype("pyarrow")).array)
+    return (a if isinstance(a, pa.ChunkedArray) else pa.chunked_array([a])).cast(pa.large_string())
+
+
+def _isin(values: pd.Series, among: pd.Series) -> np.ndarray:
+    """`values.isin(among)` for string ids through Arrow's hash set: pandas makes a Python string of every id in
+    `among` first (~1 s for an organisation's 280,000 messages)."""
+    return pc.is_in(_ids(values), value_set=_ids(among).combine_chunks()).to_numpy(zero_copy_only=False)
+
+
 def text_findings(mentions: pd.DataFrame, threads: pd.DataFrame, sample: int = 1000, seed: int = 42, lang: str = "auto"):
     "(types DataFrame, sentiment dict, reason) for one organisation: message-type shares and response rates, sentiment shift."
     types = [f"type_{t}" for t in TYPE_LABELS]
@@ -146,7 +159,7 @@ def text_findings(mentions: pd.DataFrame, threads: pd.DataFrame, sample: int = 1
             return None, None, "geen klantberichten in de data"
         scored = enrich_frame(m.loc[cust, ["text"]], text_column="text", lang=lang if lang in ("nl", "en") else "auto", progress=False)
         m = m.assign(**{c: scored[c].reindex(m.index) for c in ["sentiment_score", *types]})
-    t = threads[threads["message_id"].isin(m["message_id"])][["message_id", "answered", "frt_min"]]
+    t = threads.loc[_isin(threads["message_id"], m["message_id"]), ["message_id", "answered", "frt_min"]]
     d = t.merge(m.drop_duplicates("message_id")[["message_id", *types]], on="message_id", how="inner")
     rows = []
     for key, label in TYPE_LABELS.items():

@@ -530,9 +530,15 @@ def chv_profile(df: pd.DataFrame, by: str = "organisation") -> pd.DataFrame:
     d = df if by in df.columns else df.assign(**{by: "all"})
     tactic_of = {m: t for t, ms in TACTICS.items() for m in ms}
     cols = [c for c in (*MARKERS, "weak_redirect", "chv_score") if c in d.columns]
-    long = d[[by, *cols]].melt(id_vars=by, var_name="marker", value_name="value").dropna(subset=["value"])
-    long["value"] = long["value"].astype(float)
-    prof = long.groupby([by, "marker"], sort=False)["value"].agg(n="size", share="mean").reset_index()
+    keys = d[by]
+    parts = []
+    for c in cols:  # a column at a time (a long table of every reply × marker cost ~0.5 s per 100,000 replies)
+        x = pd.Series(d[c].to_numpy(dtype=float, na_value=np.nan), index=d.index)
+        agg = x.groupby(keys, sort=False).agg(["count", "mean"])
+        agg = agg[agg["count"] > 0]  # a marker never scored for a group has no row
+        parts.append(pd.DataFrame({by: agg.index, "marker": c, "n": agg["count"].to_numpy(dtype="int64"),
+                                   "share": agg["mean"].to_numpy(dtype=float)}))
+    prof = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[by, "marker", "n", "share"])
     prof["tactic"] = prof["marker"].map(tactic_of).fillna("other")
     order = {m: i for i, m in enumerate(cols)}
     prof = prof.sort_values([by, "marker"], key=lambda s: s.map(order) if s.name == "marker" else s)
