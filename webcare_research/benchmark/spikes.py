@@ -53,7 +53,8 @@ def _robust_threshold(counts: np.ndarray, season: int, history: int, k: float, f
     # counts are Poisson-like: a MAD from a few weeks underestimates their spread, so the threshold is also at
     # least the Poisson tail of the baseline (p = 1e-5) and `ratio` times the baseline
     med[ok] = m
-    thr[ok] = np.maximum.reduce([m + k * np.maximum(mad, 1.0), stats.poisson.ppf(1 - 1e-5, np.maximum(m, 0.5)), ratio * m])
+    thr[ok] = np.maximum.reduce([m + k * np.maximum(mad, 1.0), stats.poisson.ppf(1 - 1e-5, np.maximum(m, 0.5)),
+                                 ratio * m])
     return med, thr
 
 
@@ -127,7 +128,8 @@ def spikes(threads: pd.DataFrame, config: StudyConfig, mentions: pd.DataFrame | 
         if mentions is not None and len(w):
             chosen = w if pick is None else w[pick(w)]
             quote = chosen.sort_values("created_at")["message_id"].head(3).tolist()
-        rows.append({"_quote": quote, "organisation": org, "kind": kind, "scale": scale, "start": start, "end": end, "inbound": len(w),
+        rows.append({"_quote": quote, "organisation": org, "kind": kind, "scale": scale, "start": start, "end": end,
+                     "inbound": len(w),
                      "count": int(count), "baseline": float(baseline), "ratio": float(count) / max(float(baseline), 1.0),
                      "answered": int(ans.sum()), "response_rate": float(ans.mean()) if len(w) else np.nan,
                      "frt_median_min": float(w.loc[ans, "frt_min"].median()) if ans.any() else np.nan,
