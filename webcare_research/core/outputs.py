@@ -26,9 +26,9 @@ from .errors import ConfigError, InputError
 
 # %% auto #0
 __all__ = ['FORMULA_START', 'file_sha256', 'package_asset', 'atomic_path', 'written_together', 'write_text', 'write_json',
-           'write_parquet', 'arrow_strings', 'read_parquet', 'read_table', 'frame_schema', 'require_complete',
-           'parquet_batches', 'neutralise_formulas', 'write_table', 'frame_to_json', 'frame_from_json', 'slugify',
-           'unique_slugs', 'contained', 'clean_notebook', 'staged_folder']
+           'write_parquet', 'arrow_strings', 'arrow_column', 'string_series', 'read_parquet', 'read_table',
+           'frame_schema', 'require_complete', 'parquet_batches', 'neutralise_formulas', 'write_table', 'frame_to_json',
+           'frame_from_json', 'slugify', 'unique_slugs', 'contained', 'clean_notebook', 'staged_folder']
 
 # %% ../../notebooks/02_core_outputs.ipynb #0c000004
 def file_sha256(path: str | Path, h=None) -> str:
@@ -113,6 +113,18 @@ def write_parquet(df: pd.DataFrame, path: str | Path) -> Path:
 def arrow_strings(t: pa.DataType):
     "`Table.to_pandas(types_mapper=...)`: strings stay in Arrow's buffers (`string[pyarrow]`), not a Python object each."
     return pd.StringDtype("pyarrow") if pa.types.is_string(t) or pa.types.is_large_string(t) else None
+
+
+def arrow_column(s: pd.Series) -> pa.ChunkedArray:
+    "A string column's values as Arrow `large_string` chunks (zero-copy when it is Arrow-backed): for Arrow's kernels."
+    a = pa.array(s.astype(pd.StringDtype("pyarrow")).array)
+    return (a if isinstance(a, pa.ChunkedArray) else pa.chunked_array([a])).cast(pa.large_string())
+
+
+def string_series(a: pa.Array | pa.ChunkedArray, index=None) -> pd.Series:
+    "Arrow strings as an Arrow-backed `string` column (`arrow_column`'s way back), on `index`."
+    a = a if isinstance(a, pa.ChunkedArray) else pa.chunked_array([a])
+    return pd.Series(pd.arrays.ArrowStringArray(a.cast(pa.large_string())), index=index)
 
 
 def read_parquet(path: str | Path, columns: list[str] | None = None, schema_only: bool = False,

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..core.compute import thread_map
+from ..core.outputs import arrow_column, string_series
 from ..core.patterns import EMAIL_CANDIDATE, HANDLE_PIECE, PHONE_CANDIDATE
 from ..mentions.privacy import EMAIL_RE, PHONE_RE, handle_replacer
 
@@ -22,18 +23,6 @@ from ..mentions.privacy import EMAIL_RE, PHONE_RE, handle_replacer
 __all__ = ['pseudonymise_texts_fast']
 
 # %% ../../notebooks/34_ingest_pseudonymise.ipynb #ef872577
-def _arrow(s: pd.Series) -> pa.ChunkedArray:
-    "The Arrow strings of a string column (zero-copy when it is Arrow-backed)."
-    a = pa.array(s.astype(pd.StringDtype("pyarrow")).array)
-    return a if isinstance(a, pa.ChunkedArray) else pa.chunked_array([a])
-
-
-def _strings(a, index) -> pd.Series:
-    "An Arrow string array as a `string` column."
-    a = a if isinstance(a, pa.ChunkedArray) else pa.chunked_array([a])
-    return pd.Series(pd.arrays.ArrowStringArray(a.cast(pa.large_string())), index=index)
-
-
 _EMAIL_CANDIDATE, _PHONE_CANDIDATE, _HANDLE_PIECE = EMAIL_CANDIDATE, PHONE_CANDIDATE, HANDLE_PIECE  # core.patterns
 _WORD_OR_DOT = r"^[A-Za-z0-9_.]$"
 
@@ -110,7 +99,7 @@ def pseudonymise_texts_fast(texts: pd.Series, key: bytes, keep=(), block: int = 
                             known: dict | None = None) -> pd.Series:
     "Same result as `privacy.pseudonymise_text`, many times faster on millions of texts (see below)."
     replace = handle_replacer(key, keep, known)
-    chunked = _arrow(texts)  # zero-copy for Arrow-backed strings
+    chunked = arrow_column(texts)  # zero-copy for Arrow-backed strings
 
     def one(i):
         arr = chunked.slice(i, block).combine_chunks().cast(pa.string())
@@ -123,4 +112,4 @@ def pseudonymise_texts_fast(texts: pd.Series, key: bytes, keep=(), block: int = 
     # two blocks at a time: Arrow's kernels release the GIL (the Python parts — the regex subs on the candidate
     # texts, `replace` on each distinct handle, a pure function with a cache — take turns); blocks kept in order
     out = thread_map(one, range(0, len(chunked), block))
-    return _strings(pa.chunked_array(out, type=pa.string()), texts.index).astype("string")
+    return string_series(pa.chunked_array(out, type=pa.string()), texts.index).astype("string")

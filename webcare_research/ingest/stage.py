@@ -24,12 +24,12 @@ from ..adapters import conversations, facebook, mapped, reviews, twcs, whatsapp,
 from ..adapters.toolkit import to_utc as _to_utc
 from ..adapters.formats import FORMATS, QUARANTINE_COLUMNS, Format, UnknownFormatError, detect_format, quarantine_frame
 from ..core.compute import thread_map
-from ..core.outputs import write_json, write_parquet, written_together
+from ..core.outputs import arrow_column, string_series, write_json, write_parquet, written_together
 from ..mentions.privacy import pseudonyms, redact_text
 from ..mentions.schema import CHANNELS, MENTION_COLUMNS, PRIVATE_CHANNELS, ROLES, coerce_mentions, mention_schema_for
 from ..core.signals import extract_agent, redirect_bits
 from ..threads.build import build_threads, org_handles
-from .pseudonymise import _arrow, _bools, _strings, pseudonymise_texts_fast
+from .pseudonymise import _bools, pseudonymise_texts_fast
 from .period import has_period, split_period
 from .store import STORE, write_store
 
@@ -156,17 +156,17 @@ def _map_distinct(s: pd.Series, f) -> pd.Series:
     "`f(value)` for every non-null value of a string column, computed once per distinct value (None gives null)."
     codes, uniq = pd.factorize(s.astype(pd.StringDtype("pyarrow")))
     vals = pa.array([f(v) for v in uniq.tolist()] + [None], type=pa.large_string())  # code -1 (null) takes the last one
-    return _strings(vals.take(pa.array(np.where(codes < 0, len(uniq), codes))), s.index)
+    return string_series(vals.take(pa.array(np.where(codes < 0, len(uniq), codes))), s.index)
 
 
 def _coalesce(*cols: pd.Series) -> pd.Series:
     "First non-null value per row (`a.fillna(b).fillna(c)` on Arrow strings)."
-    return _strings(pc.coalesce(*[_arrow(c) for c in cols]), cols[0].index)
+    return string_series(pc.coalesce(*[arrow_column(c) for c in cols]), cols[0].index)
 
 
 def _choose(cond: np.ndarray, a: pd.Series, b: pd.Series) -> pd.Series:
     "`a` where `cond`, else `b` (`a.where(cond, b)` on Arrow strings)."
-    return _strings(pc.if_else(pa.array(cond), _arrow(a), _arrow(b)), a.index)
+    return string_series(pc.if_else(pa.array(cond), arrow_column(a), arrow_column(b)), a.index)
 
 
 def resolve_roles(rows: pd.DataFrame, config: StudyConfig, handles: dict[str, str] | None = None) -> pd.DataFrame:
@@ -217,7 +217,7 @@ def pseudonymise_rows(rows: pd.DataFrame, config: StudyConfig, keep: set[str] | 
     uniq = uniq.tolist()
     names = pseudonyms(uniq, key)  # each distinct private author hashed once
     hashed = pa.array(names + [None], type=pa.large_string()).take(pa.array(np.where(codes < 0, len(names), codes)))
-    aid = _choose(is_org, rows.author_id, _strings(hashed, rows.index))
+    aid = _choose(is_org, rows.author_id, string_series(hashed, rows.index))
     # customers' @handles in texts are mostly their own ids: reuse those hashes
     text = pseudonymise_texts_fast(rows.text, key, keep=keep, known=dict(zip(uniq, names)))
     return rows.assign(author_id=aid, text=text).drop(columns=[c for c in _DROP if c in rows])
@@ -235,7 +235,7 @@ def name_conversations(ids, parents, root: np.ndarray, orphan: np.ndarray, given
     """Each message's conversation id: its root's id, or — `orphan`: the root replies to a message not in the data —
     the id of the message the root replies to; an id the export gives (`given`, not blank) wins."""
     take = pa.array(root)
-    conv = _strings(pc.if_else(pa.array(orphan), parents.take(take), ids.take(take)), index)
+    conv = string_series(pc.if_else(pa.array(orphan), parents.take(take), ids.take(take)), index)
     if given is not None:
         conv = _choose(~_blank(given).to_numpy(), given.astype("string"), conv)
     return conv
@@ -244,7 +244,7 @@ def name_conversations(ids, parents, root: np.ndarray, orphan: np.ndarray, given
 def conversation_roots(ids: pd.Series, parents: pd.Series) -> tuple:
     """(root position per message, replies to unknown messages (mask), cycle cuts (mask), cycles cut, ids, parents as
     Arrow): the reply graph's roots, by pointer jumping; a reply cycle is cut at its smallest position."""
-    ida, para = _arrow(ids), _arrow(parents)
+    ida, para = arrow_column(ids), arrow_column(parents)
     ppos = pc.fill_null(pc.index_in(para, value_set=ida.combine_chunks()), -1).to_numpy(zero_copy_only=False).astype(np.int64)
     unknown = _bools(pc.is_valid(para))
     root, unknown, cut, cycles = follow_replies(ppos, unknown)
@@ -382,7 +382,7 @@ def _ingest(inputs, fmt, cfg, progress, keep_raw_quarantine: bool = False, mappi
     _release(big)
     write_back_organisation(mentions, threads)
     validate_in_blocks(mentions)
-    conversations = pc.count_distinct(_arrow(mentions.conversation_id)).as_py()
+    conversations = pc.count_distinct(arrow_column(mentions.conversation_id)).as_py()
     summary = ingest_summary(summary_counts(mentions, threads), quarantine, dup_files, files, unknown, cycles, conversations)
     return IngestResult(mentions, quarantine, summary, threads)
 
@@ -412,9 +412,9 @@ def with_redirects(rows: pd.DataFrame) -> pd.DataFrame:
 
 def reply_parents(rows: pd.DataFrame) -> pd.Series:
     "`in_reply_to_id` trimmed, blank as null (all null when the column is absent)."
-    parents = _arrow(rows["in_reply_to_id"]) if "in_reply_to_id" in rows else pa.nulls(len(rows), pa.large_string())
+    parents = arrow_column(rows["in_reply_to_id"]) if "in_reply_to_id" in rows else pa.nulls(len(rows), pa.large_string())
     parents = pc.utf8_trim_whitespace(parents)
-    return _strings(pc.if_else(pc.equal(parents, ""), pa.scalar(None, parents.type), parents), rows.index)
+    return string_series(pc.if_else(pc.equal(parents, ""), pa.scalar(None, parents.type), parents), rows.index)
 
 
 def mention_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -427,8 +427,8 @@ def write_back_organisation(mentions: pd.DataFrame, threads: pd.DataFrame) -> No
     "The thread table's organisation decision written into the customer rows of `mentions` (in place)."
     cust = (mentions.author_role == "customer").to_numpy()
     # the thread table's rows are the customer rows in order: written back by position
-    back = _arrow(threads.organisation).take(pa.array(np.cumsum(cust) - 1, mask=~cust))
-    mentions["organisation"] = _choose(cust, _strings(back, mentions.index), mentions.organisation)
+    back = arrow_column(threads.organisation).take(pa.array(np.cumsum(cust) - 1, mask=~cust))
+    mentions["organisation"] = _choose(cust, string_series(back, mentions.index), mentions.organisation)
 
 
 def collect_quarantine(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -455,7 +455,7 @@ def _one_chunk(df: pd.DataFrame) -> pd.DataFrame:
         if isinstance(t, pd.StringDtype) and t.storage == "pyarrow":
             a = pa.array(df[c].array)
             if isinstance(a, pa.ChunkedArray) and a.num_chunks > 1:
-                df[c] = _strings(a.combine_chunks(), df.index)
+                df[c] = string_series(a.combine_chunks(), df.index)
     return df
 
 
@@ -489,7 +489,7 @@ def summary_counts(mentions: pd.DataFrame, threads: pd.DataFrame) -> dict:
     return {"ingested": counts("source_file"),
             "replacement_characters": pd.Series(bad[hit], dtype="int64").groupby(files).sum().to_dict() if hit.any() else {},
             "roles": counts("author_role"),
-            "organisations": set(pc.drop_null(pc.unique(_arrow(mentions.organisation))).to_pylist()), "messages": len(mentions),
+            "organisations": set(pc.drop_null(pc.unique(arrow_column(mentions.organisation))).to_pylist()), "messages": len(mentions),
             "inbound": len(threads),
             "first": mentions.created_at.min() if len(mentions) else None,
             "last": mentions.created_at.max() if len(mentions) else None}
@@ -497,7 +497,7 @@ def summary_counts(mentions: pd.DataFrame, threads: pd.DataFrame) -> dict:
 
 def _value_counts(s: pd.Series) -> dict:
     "{value: rows} of a string column, nulls left out (`Series.value_counts().to_dict()` in Arrow: 0.5 -> 0.03 s at 2.8M)."
-    vc = pc.value_counts(_arrow(s))
+    vc = pc.value_counts(arrow_column(s))
     return {k: v for k, v in zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist()) if k is not None}
 
 

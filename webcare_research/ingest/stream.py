@@ -20,12 +20,11 @@ import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
 from ..adapters.formats import quarantine_frame
-from ..core.outputs import atomic_path, parquet_batches, write_parquet
+from ..core.outputs import arrow_column, atomic_path, parquet_batches, write_parquet
 from ..mentions.privacy import redact_text
 from ..study.config import StudyConfig, norm_handle
 from ..threads.build import build_threads
 from .period import has_period, split_period
-from .pseudonymise import _arrow
 from .stage import ingest as ingest_in_memory
 from .stage import (_blank, _release, add_counts, collect_quarantine, follow_replies, name_conversations,
                     finish_ingest, ingest_summary, load_adapters, mention_table, normalised_batches, pseudonymise_rows,
@@ -87,9 +86,9 @@ class _Reader:
             self.qparts += qs
             seq = np.arange(self.n, self.n + len(rows), dtype=np.int64)
             given = rows["conversation_id"] if "conversation_id" in rows else None
-            helpers = {"_seq": pa.array(seq), "_parent": _arrow(reply_parents(rows)).cast(pa.large_string()),
+            helpers = {"_seq": pa.array(seq), "_parent": arrow_column(reply_parents(rows)),
                        "_given": pa.nulls(len(rows), pa.large_string()) if given is None else
-                       _arrow(given.astype("string").where(~_blank(given))).cast(pa.large_string())}
+                       arrow_column(given.astype("string").where(~_blank(given)))}
             roles = resolve_roles(rows.drop(columns=["addressed_to"], errors="ignore"), cfg)  # per row: no handles needed
             is_org = (roles.author_role == "organisation").to_numpy(dtype=bool, na_value=False)
             if is_org.any():  # organisation (author, organisation) pairs, each with its first position
@@ -234,7 +233,7 @@ def _process(path: Path, cfg: StudyConfig, handles: dict, keep: set, tokens: set
         seq, root, orphan = (rows.pop(c).to_numpy() for c in ("_seq", "_root", "_orphan"))
         # the conversation id, as `conversation_ids` names it: the root's id, or the unknown message the root replies
         # to, unless the export gives one (the root is in the same bucket)
-        conv = name_conversations(_arrow(rows.message_id), _arrow(reply_parents(rows)),
+        conv = name_conversations(arrow_column(rows.message_id), arrow_column(reply_parents(rows)),
                                   pd.Index(seq).get_indexer(root), orphan, rows.get("conversation_id"), rows.index)
         rows = with_agents(resolve_roles(rows, cfg, handles))
         private = set()
@@ -250,7 +249,7 @@ def _process(path: Path, cfg: StudyConfig, handles: dict, keep: set, tokens: set
         write_back_organisation(mentions, threads)
         validate_in_blocks(mentions)
         counts = summary_counts(mentions, threads)
-        counts["conversations"] = pc.count_distinct(_arrow(mentions.conversation_id)).as_py()  # none spans buckets
+        counts["conversations"] = pc.count_distinct(arrow_column(mentions.conversation_id)).as_py()  # none spans buckets
         cust = (mentions.author_role == "customer").to_numpy()
         mentions["_seq"], threads["_seq"] = seq, seq[cust]
         if has_period(cfg):
