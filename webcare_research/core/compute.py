@@ -24,7 +24,7 @@ from .outputs import parquet_batches, read_parquet, read_table
 __all__ = ['SCHEDULERS', 'LOCAL_WORKER_CONFIG', 'RELEASES', 'check_scheduler', 'usable_cores', 'default_workers',
            'choose_scheduler', 'partition_name', 'n_partitions', 'row_partitions', 'table_columns', 'table_rows',
            'table_parts', 'dask_client', 'PartitionError', 'map_partitions', 'rss_mb', 'trim_memory',
-           'worker_recycle_mb', 'recycle_when_grown', 'thread_map']
+           'worker_recycle_mb', 'recycle_when_grown', 'thread_map', 'prefetch']
 
 # %% ../../notebooks/05_core_compute.ipynb #6b87ed23
 SCHEDULERS = ("auto", "single", "local")  # or the address of a running scheduler: tcp://HOST:PORT
@@ -326,3 +326,52 @@ def thread_map(fn: Callable[[Any], Any], items: Iterable[Any], threads: int = 2)
     from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(threads) as pool:
         return list(pool.map(fn, items))
+
+# %% ../../notebooks/05_core_compute.ipynb #b1f2e3a4
+def prefetch(items: Iterable[Any], depth: int = 1) -> Iterator[Any]:
+    """`items`, in order, produced on a background thread up to `depth` items ahead of the consumer: while one batch
+    of an export is normalised, the next is read and parsed (Arrow's CSV reader and kernels release the GIL). An
+    exception of the producer is raised here, where the item would have come; leaving the loop early stops it."""
+    import queue
+    import threading
+    q: queue.Queue = queue.Queue(maxsize=max(1, depth))
+    stop, end = threading.Event(), object()
+
+    def put(x) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(x, timeout=0.05)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def produce():
+        it = iter(items)
+        try:
+            for x in it:
+                if not put((x, None)):
+                    break
+            else:
+                put((end, None))
+        except BaseException as e:  # handed to the consumer, raised there
+            put((end, e))
+        finally:
+            close = getattr(it, "close", None)  # a generator's own `finally` (closing its file) runs here
+            if close is not None:
+                close()
+
+    worker = threading.Thread(target=produce, name="webcare-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            x, err = q.get()
+            if x is end:
+                if err is not None:
+                    raise err
+                return
+            yield x
+    finally:
+        stop.set()
+        worker.join()
+

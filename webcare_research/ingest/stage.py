@@ -23,7 +23,7 @@ from ..study.config import StudyConfig, norm_handle
 from ..adapters import conversations, facebook, mapped, reviews, twcs, whatsapp, xapi
 from ..adapters.toolkit import to_utc as _to_utc
 from ..adapters.formats import FORMATS, QUARANTINE_COLUMNS, Format, UnknownFormatError, detect_format, quarantine_frame
-from ..core.compute import thread_map
+from ..core.compute import prefetch, thread_map
 from ..core.outputs import arrow_column, string_series, write_json, write_parquet, written_together
 from ..mentions.privacy import pseudonyms, redact_text
 from ..mentions.schema import CHANNELS, MENTION_COLUMNS, PRIVATE_CHANNELS, ROLES, coerce_mentions, mention_schema_for
@@ -323,7 +323,7 @@ def normalised_batches(inputs, fmt, study_cfg, progress, mappings=None, files: d
         info = files[str(path)] = {"format": f.name, "input_rows": 0, "encoding": None, "replaced_bytes": 0}
         first_row = 1
         bar.set_description(f"file {k}/{len(inputs)} {path.name} ({f.name})", refresh=False)
-        for b in f.read(path, cfg):
+        for b in prefetch(f.read(path, cfg)):  # the next batch is read and parsed while this one is normalised
             info["input_rows"] += int(b.input_rows)
             if b.rows.attrs.get("encoding"):
                 info["encoding"] = info["encoding"] or b.rows.attrs["encoding"]
