@@ -40,7 +40,7 @@ def _sub_where(arr: pa.Array, where: np.ndarray, rx: re.Pattern, repl) -> pa.Arr
     # NUL is a non-word character, so boundaries and look-arounds behave as at the ends of a text
     vals[~nul] = rx.sub(repl, "\x00".join(vals[~nul])).split("\x00")
     vals[nul] = [rx.sub(repl, v) for v in vals[nul]]
-    return pc.replace_with_mask(arr, pa.array(where), pa.array(vals, type=pa.string()))
+    return pc.replace_with_mask(arr, pa.array(where), pa.array(vals, type=arr.type))
 
 
 _WORD_ASCII = pa.array(list("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"), pa.large_string())
@@ -83,16 +83,20 @@ def _sub_handles(arr: pa.Array, replace) -> pa.Array:
     # each piece becomes separator + new handle + the rest of the piece, the rest being a zero-copy view
     hlen = np.zeros(len(pieces), np.int32)
     hlen[hit] = pc.binary_length(handles).to_numpy(zero_copy_only=False)
-    po = np.frombuffer(pieces.buffers()[1], np.int32)[pieces.offset:pieces.offset + len(pieces) + 1]
-    ro = np.empty(2 * len(pieces) + 1, np.int32)
+    large = pa.types.is_large_string(pieces.type)  # 64-bit offsets (the mention table's texts) or 32-bit
+    off, kind = (np.int64, pa.LargeStringArray) if large else (np.int32, pa.StringArray)
+    empty = pa.scalar("", pieces.type)
+    po = np.frombuffer(pieces.buffers()[1], off)[pieces.offset:pieces.offset + len(pieces) + 1]
+    ro = np.empty(2 * len(pieces) + 1, off)
     ro[0:-1:2], ro[1:-1:2], ro[-1] = po[:-1], po[:-1] + hlen, po[-1]
-    parts = pa.StringArray.from_buffers(2 * len(pieces), pa.py_buffer(ro), pieces.buffers()[2])
+    parts = kind.from_buffers(2 * len(pieces), pa.py_buffer(ro), pieces.buffers()[2])
     rest = parts.take(pa.array(np.arange(1, 2 * len(pieces), 2)))
     enc = pc.dictionary_encode(handles)  # each distinct handle goes through `replace` once
-    new = pa.array([replace(h) for h in enc.dictionary.to_pylist()], type=pa.string())
-    head = pc.replace_with_mask(pc.if_else(pa.array(k > 0), "@", ""), pa.array(hit), new.take(enc.indices))
-    joined = pc.binary_join_element_wise(head, rest, "")
-    return pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), joined), "")
+    new = pa.array([replace(h) for h in enc.dictionary.to_pylist()], type=pieces.type)
+    head = pc.replace_with_mask(pc.if_else(pa.array(k > 0), pa.scalar("@", pieces.type), empty), pa.array(hit),
+                                new.take(enc.indices))
+    joined = pc.binary_join_element_wise(head, rest, empty)
+    return pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), joined), empty)
 
 
 def pseudonymise_texts_fast(texts: pd.Series, key: bytes, keep=(), block: int = 500_000,
@@ -102,7 +106,7 @@ def pseudonymise_texts_fast(texts: pd.Series, key: bytes, keep=(), block: int = 
     chunked = arrow_column(texts)  # zero-copy for Arrow-backed strings
 
     def one(i):
-        arr = chunked.slice(i, block).combine_chunks().cast(pa.string())
+        arr = chunked.slice(i, block).combine_chunks()  # large_string: Arrow's kernels take it as it is (no copy)
         arr = _sub_where(arr, _bools(pc.match_substring_regex(arr, _EMAIL_CANDIDATE)), EMAIL_RE, "[email]")
         at = _bools(pc.match_substring(arr, "@"))
         if at.any():
@@ -112,4 +116,4 @@ def pseudonymise_texts_fast(texts: pd.Series, key: bytes, keep=(), block: int = 
     # two blocks at a time: Arrow's kernels release the GIL (the Python parts — the regex subs on the candidate
     # texts, `replace` on each distinct handle, a pure function with a cache — take turns); blocks kept in order
     out = thread_map(one, range(0, len(chunked), block))
-    return string_series(pa.chunked_array(out, type=pa.string()), texts.index).astype("string")
+    return string_series(pa.chunked_array(out, type=pa.large_string()), texts.index).astype("string")
