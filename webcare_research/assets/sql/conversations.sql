@@ -26,15 +26,15 @@ WITH m AS (  -- the texts stay out of the sort: on a 50M-message store the windo
            CASE WHEN author_role = 'other' THEN NULL ELSE author_role END AS role,
            row_number() OVER w AS seq,
            lag(CASE WHEN author_role = 'other' THEN NULL ELSE author_role END) OVER w AS prev_role,
-           lead("row") OVER w IS NULL AS is_last
+           lead("row") OVER w IS NULL AS is_last,
+           -- over the whole conversation, in the same window as the order (one sort of the messages, not two)
+           min(created_at) FILTER (WHERE author_role = 'organisation')
+               OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS first_org_at
     FROM read_parquet($mention_files, union_by_name = true)
     WINDOW w AS (PARTITION BY conversation_id ORDER BY created_at NULLS LAST, "row")
-), firsts AS (
-    SELECT *, min(created_at) FILTER (WHERE role = 'organisation') OVER (PARTITION BY conversation_id) AS first_org_at
-    FROM m
 ), candidates AS (  -- the messages whose text can decide: customers' after the first reply, the last if the organisation's
     SELECT "row", role = 'customer' AS by_customer
-    FROM firsts
+    FROM m
     WHERE (role = 'customer' AND created_at > first_org_at) OR (role = 'organisation' AND is_last)
 ), closes AS (
     SELECT c."row", c.by_customer,
@@ -54,7 +54,7 @@ WITH m AS (  -- the texts stay out of the sort: on a 50M-message store the windo
            max(f.created_at) FILTER (WHERE f.role = 'organisation') AS last_org_at,
            coalesce(bool_or(k.closes) FILTER (WHERE k.by_customer), false) AS by_customer,
            coalesce(bool_or(k.closes) FILTER (WHERE NOT k.by_customer), false) AS by_organisation
-    FROM firsts f LEFT JOIN closes k ON k."row" = f."row"
+    FROM m f LEFT JOIN closes k ON k."row" = f."row"
     GROUP BY f.conversation_id
 )
 SELECT organisation, channel,
