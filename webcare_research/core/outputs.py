@@ -20,15 +20,17 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .errors import ConfigError, InputError
 
 # %% auto #0
 __all__ = ['FORMULA_START', 'file_sha256', 'package_asset', 'atomic_path', 'written_together', 'write_text', 'write_json',
-           'write_parquet', 'arrow_strings', 'arrow_column', 'string_series', 'read_parquet', 'read_table',
-           'frame_schema', 'require_complete', 'parquet_batches', 'neutralise_formulas', 'write_table', 'frame_to_json',
-           'frame_from_json', 'slugify', 'unique_slugs', 'contained', 'clean_notebook', 'staged_folder']
+           'write_parquet', 'arrow_strings', 'arrow_column', 'string_series', 'positions_in', 'read_parquet',
+           'read_table', 'frame_schema', 'require_complete', 'parquet_batches', 'neutralise_formulas', 'write_table',
+           'frame_to_json', 'frame_from_json', 'slugify', 'unique_slugs', 'contained', 'clean_notebook',
+           'staged_folder']
 
 # %% ../../notebooks/02_core_outputs.ipynb #0c000004
 def file_sha256(path: str | Path, h=None) -> str:
@@ -125,6 +127,14 @@ def string_series(a: pa.Array | pa.ChunkedArray, index=None) -> pd.Series:
     "Arrow strings as an Arrow-backed `string` column (`arrow_column`'s way back), on `index`."
     a = a if isinstance(a, pa.ChunkedArray) else pa.chunked_array([a])
     return pd.Series(pd.arrays.ArrowStringArray(a.cast(pa.large_string())), index=index)
+
+
+def positions_in(values: pd.Series, among: pd.Series) -> np.ndarray:
+    """For each of `values` (ids as strings) the position of its first occurrence in `among`, -1 where it has none (a
+    null matches nothing): a left join's row lookup through Arrow's hash table — pandas' merge on millions of string
+    ids makes a Python string of each first."""
+    pos = pc.index_in(arrow_column(values), value_set=arrow_column(among).combine_chunks(), skip_nulls=True)
+    return pc.fill_null(pos, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def read_parquet(path: str | Path, columns: list[str] | None = None, schema_only: bool = False,

@@ -25,6 +25,7 @@ from .conversation import (HANDOFF_KINDS, agent_summary, agent_table, conversati
 from .rates import add_rate, addressed, rate_stats, wilson_interval  # wilson_interval: also read from here by figures, findings
 from .survival import DEFINITIONS as KM_DEFINITIONS
 from .survival import HORIZONS, horizon_label, km_columns, km_table, observation_end
+from ..core.outputs import positions_in
 from ..core.patterns import HANDLE_COUNT
 
 # %% auto #0
@@ -271,11 +272,9 @@ def _reach_bins(followers: pd.Series, q: int, edges: np.ndarray | None | str = "
 def reach_followers(mentions: pd.DataFrame, threads: pd.DataFrame) -> pd.DataFrame:
     "The addressed thread rows with their mention's author_followers and text (the first mention with its message_id)."
     t = addressed(threads).reset_index(drop=True)
-    # an Arrow hash lookup instead of a 2.8M-row merge
-    ids = lambda s: pa.array(s.astype(object).where(s.notna(), None).to_numpy(), type=pa.string())
-    pos = pc.index_in(ids(t["message_id"]), value_set=ids(mentions["message_id"])).to_numpy(zero_copy_only=False)
-    found = ~np.isnan(pos)
-    pos = np.where(found, pos, 0).astype("int64")
+    pos = positions_in(t["message_id"], mentions["message_id"])  # an Arrow hash lookup, not a 2.8M-row merge
+    found = pos >= 0
+    pos = np.maximum(pos, 0)
     for c in ("author_followers", "text"):
         if c in mentions:
             t[c] = mentions[c].iloc[pos].reset_index(drop=True).where(found)

@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Callable
 
 import pandas as pd
-import pyarrow.compute as pc
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import __version__
 from ..core.compute import check_scheduler, choose_scheduler, dask_client, n_partitions
 from ..core.errors import ConfigError, InputError
-from ..core.outputs import (arrow_column, file_sha256, package_asset, parquet_batches, read_parquet, slugify,
-                                           string_series, write_json, write_parquet, write_table, write_text)
+from ..core.outputs import (arrow_column, file_sha256, package_asset, parquet_batches, positions_in, read_parquet,
+                                           slugify, string_series, write_json, write_parquet, write_table, write_text)
 from ..study.config import StudyConfig, load_config, SECRETS_FILE
 from ..ingest.stream import ingest
 from ..topics.extra import FIT_ROWS, bertopic_available
@@ -141,8 +141,8 @@ def _spike_labels(out: Path) -> pd.DataFrame | None:
     assignments = out / "topics" / "assignments.parquet"
     if assignments.exists():  # a left join on message_id (the first assignment of an id), by Arrow's hash lookup
         a = read_parquet(assignments, columns=["message_id", "topic_label"], arrow=True)
-        pos = pc.index_in(arrow_column(lab["message_id"]), value_set=arrow_column(a["message_id"]).combine_chunks())
-        lab["topic_label"] = string_series(arrow_column(a["topic_label"]).take(pos), lab.index)
+        pos = positions_in(lab["message_id"], a["message_id"])
+        lab["topic_label"] = string_series(arrow_column(a["topic_label"]).take(pa.array(pos, mask=pos < 0)), lab.index)
     return lab
 
 
