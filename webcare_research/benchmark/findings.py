@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..core.outputs import arrow_column, frame_from_json, frame_to_json
+from ..core.outputs import arrow_array, arrow_column, frame_from_json, frame_to_json
 from ..study.config import StudyConfig
 from ..measures.service import coverage_table, handoff_table, hour_of_week, sentiment_shift, wilson_interval
 from ..measures.survival import horizon_label, km_curves, km_table, observation_end
@@ -135,7 +135,7 @@ def _sample_conversations(customers: pd.DataFrame, sample: int, seed: int) -> pd
 def _isin(values: pd.Series, among: pd.Series) -> np.ndarray:
     """`values.isin(among)` for string ids through Arrow's hash set: pandas makes a Python string of every id in
     `among` first (~1 s for an organisation's 280,000 messages)."""
-    return pc.is_in(arrow_column(values), value_set=arrow_column(among).combine_chunks()).to_numpy(zero_copy_only=False)
+    return pc.is_in(arrow_column(values), value_set=arrow_array(among)).to_numpy(zero_copy_only=False)
 
 
 def text_findings(mentions: pd.DataFrame, threads: pd.DataFrame, sample: int = 1000, seed: int = 42, lang: str = "auto"):

@@ -27,9 +27,9 @@ from .errors import ConfigError, InputError
 
 # %% auto #0
 __all__ = ['FORMULA_START', 'file_sha256', 'package_asset', 'atomic_path', 'written_together', 'write_text', 'write_json',
-           'write_parquet', 'arrow_strings', 'arrow_column', 'string_series', 'positions_in', 'read_parquet',
-           'read_table', 'frame_schema', 'require_complete', 'parquet_batches', 'neutralise_formulas', 'write_table',
-           'frame_to_json', 'frame_from_json', 'slugify', 'unique_slugs', 'contained', 'clean_notebook',
+           'write_parquet', 'arrow_strings', 'arrow_column', 'arrow_array', 'string_series', 'positions_in',
+           'read_parquet', 'read_table', 'frame_schema', 'require_complete', 'parquet_batches', 'neutralise_formulas',
+           'write_table', 'frame_to_json', 'frame_from_json', 'slugify', 'unique_slugs', 'contained', 'clean_notebook',
            'staged_folder']
 
 # %% ../../notebooks/02_core_outputs.ipynb #0c000004
@@ -123,6 +123,12 @@ def arrow_column(s: pd.Series) -> pa.ChunkedArray:
     return (a if isinstance(a, pa.ChunkedArray) else pa.chunked_array([a])).cast(pa.large_string())
 
 
+def arrow_array(s: pd.Series) -> pa.Array:
+    "`arrow_column` as one contiguous array, zero-copy when it is one chunk (`combine_chunks` copies even then)."
+    a = arrow_column(s)
+    return a.chunk(0) if a.num_chunks == 1 else a.combine_chunks()
+
+
 def string_series(a: pa.Array | pa.ChunkedArray, index=None) -> pd.Series:
     "Arrow strings as an Arrow-backed `string` column (`arrow_column`'s way back), on `index`."
     a = a if isinstance(a, pa.ChunkedArray) else pa.chunked_array([a])
@@ -133,7 +139,7 @@ def positions_in(values: pd.Series, among: pd.Series) -> np.ndarray:
     """For each of `values` (ids as strings) the position of its first occurrence in `among`, -1 where it has none (a
     null matches nothing): a left join's row lookup through Arrow's hash table — pandas' merge on millions of string
     ids makes a Python string of each first."""
-    pos = pc.index_in(arrow_column(values), value_set=arrow_column(among).combine_chunks(), skip_nulls=True)
+    pos = pc.index_in(arrow_column(values), value_set=arrow_array(among), skip_nulls=True)
     return pc.fill_null(pos, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 

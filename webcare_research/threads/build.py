@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from ..study.config import StudyConfig, business_minutes, norm_handle
 from ..mentions.schema import THREAD_COLUMNS, THREAD_DTYPES
+from ..core.outputs import arrow_array
 from ..core.signals import first_match, private_channel, private_channel_of
 
 # %% auto #0
@@ -49,12 +50,6 @@ def mentioned_organisation(texts: pd.Series, handles: dict[str, str]) -> pd.Seri
 REPLY_RULES = ("direct", "thread")
 
 
-def _contiguous(s: pd.Series) -> pa.Array:
-    "The Arrow strings of a string column as one array (zero-copy when Arrow-backed in one chunk)."
-    a = pa.array(s.astype(pd.StringDtype("pyarrow")).array)
-    return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
-
-
 def _times(s: pd.Series) -> np.ndarray:
     "Timestamps as int64 for sorting, NaT last (as `sort_values` puts it)."
     t = pd.to_datetime(s, utc=True).array.asi8.copy()
@@ -66,7 +61,7 @@ def _first_direct_replies(inbound: pd.DataFrame, org: pd.DataFrame) -> pd.DataFr
     has = np.flatnonzero(org.in_reply_to_id.notna().to_numpy())
     # per replied-to id the earliest reply (ties: the smallest message_id), found on integer keys: the parent ids
     # are dictionary-encoded once, then one lexsort over (parent code, time); the wide columns are taken once at the end
-    enc = pc.dictionary_encode(_contiguous(org.in_reply_to_id.iloc[has]))
+    enc = pc.dictionary_encode(arrow_array(org.in_reply_to_id.iloc[has]))
     code = enc.indices.to_numpy(zero_copy_only=False)
     t = _times(org.created_at)[has]
     order = np.lexsort((t, code))
@@ -83,7 +78,7 @@ def _first_direct_replies(inbound: pd.DataFrame, org: pd.DataFrame) -> pd.DataFr
             same = cand[start[g]:ends[g]][t[start[g]:ends[g]] == t[start[g]]]
             chosen[g] = min(same, key=lambda p: (ids[p] is None, ids[p] or ""))
     # a left join on positions: one hash lookup per inbound id, then C-level takes (no string merge)
-    pos = pc.index_in(_contiguous(inbound.message_id), value_set=enc.dictionary)
+    pos = pc.index_in(arrow_array(inbound.message_id), value_set=enc.dictionary)
     pos = pc.fill_null(pos, -1).to_numpy(zero_copy_only=False)
     src = np.where(pos >= 0, chosen[np.maximum(pos, 0)], -1) if len(chosen) else np.full(len(pos), -1)
     out = {"message_id": inbound.message_id.array}
@@ -112,8 +107,8 @@ _REPLY = ("message_id", "conversation_id", "in_reply_to_id", "created_at", "agen
 
 def _fill(values: pd.Series, todo: np.ndarray, into: pd.Series) -> pd.Series:
     "`into` with its nulls at `todo` filled by `values` (given for the `todo` rows only, in order)."
-    spread = _contiguous(values).take(pa.array(np.cumsum(todo) - 1, mask=~todo))
-    filled = pc.coalesce(_contiguous(into), spread)
+    spread = arrow_array(values).take(pa.array(np.cumsum(todo) - 1, mask=~todo))
+    filled = pc.coalesce(arrow_array(into), spread)
     return pd.Series(pd.arrays.ArrowStringArray(filled), index=into.index).astype("string")
 
 
