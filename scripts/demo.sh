@@ -2,7 +2,7 @@
 # Main job on the bundled default: generate the fictional demo corpus and its study.yml, run the whole study
 # (ingest → enrich → quality → topics → measures → findings → policy → benchmark), then render its reports: the
 # organisation whitepapers (Dutch and English), the benchmark report (both) and the student portfolios (Dutch),
-# HTML and, when Debian's chromium is installed, A4 PDF.
+# HTML and A4 PDF (Debian's chromium, installed when missing and we are root; else HTML only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,7 +10,9 @@ export PATH="$(pwd)/.venv/bin:$PATH" MPLBACKEND=Agg
 study=data/raw/demo/study.yml
 webcare demo --out data/raw/demo --messages "${DEMO_MESSAGES:-20000}" --seed 42
 webcare run "$study"
-pdf=(); command -v chromium >/dev/null && pdf=(--pdf) || echo "note: chromium not installed: HTML reports only (apt-get install chromium for PDF)"
+source scripts/pdf_tools.sh
+ensure_pdf_tools "HTML reports only"  # chromium prints the A4 PDFs
+pdf=(); command -v chromium >/dev/null && pdf=(--pdf)
 for lang in nl en; do
   webcare report "$study" --kind organisation --all --lang "$lang" "${pdf[@]}"
   webcare report "$study" --kind benchmark --lang "$lang" "${pdf[@]}"

@@ -19,15 +19,8 @@ if git rev-parse --git-dir >/dev/null 2>&1; then
 fi
 echo "== gate 3: nbdev-test"
 nbdev-test --n-workers 2 --timing
-# PDF and browser checks need Debian's chromium and poppler-utils: install them when missing and we may (CI is root)
-if ! command -v chromium >/dev/null || ! command -v pdfinfo >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "== installing chromium and poppler-utils (Debian) for the PDF tests"
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null \
-      || echo "note: could not install chromium/poppler-utils; the PDF test will be skipped"
-  else
-    echo "note: chromium/poppler-utils missing and no root: the PDF test will be skipped"
-  fi
-fi
+# PDF and browser checks need Debian's chromium and poppler-utils: installed when missing and we may (CI is root)
+source scripts/pdf_tools.sh
+ensure_pdf_tools "the PDF and browser tests will be skipped"
 echo "== gate 4: pytest"
 python -m pytest -q -p no:cacheprovider tests
