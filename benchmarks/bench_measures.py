@@ -67,10 +67,11 @@ def main() -> None:
             write_store(pd.read_parquet(data / f"{name}.parquet"), data, name, cfg.tz)
         print(f"  store written (both tables, from the flat files): {time.perf_counter() - t0:.1f} s")
     mentions = store_files(data, "mentions")
-    n = duckdb.connect().execute("SELECT count(*) FROM read_parquet($f)", {"f": mentions}).fetchall()[0][0]
+    con = duckdb.connect()  # the peer keeps one connection, as a researcher's notebook does (ours: one per process)
+    n = con.execute("SELECT count(*) FROM read_parquet($f)", {"f": mentions}).fetchall()[0][0]
     print(f"{n:,} messages in {data}; store: {len(mentions):,} mention and {len(store_files(data, 'threads')):,} thread "
           f"partitions (organisation x month); timezone {cfg.tz}, opening hours {'given' if cfg.hours else 'none'}")
-    peer_s, peer = best(lambda: duckdb.connect().execute(PEER, {"mentions": mentions}).df())
+    peer_s, peer = best(lambda: con.execute(PEER, {"mentions": mentions}).df())
     print(f"  hand-written DuckDB peer (3 measures per brand, first replies from the mention partitions): {peer_s:6.2f} s,"
           f" {len(peer)} brands")
     flat = pd.read_parquet(threads)
