@@ -50,8 +50,21 @@ _HIGH = bytes(range(128, 256))
 _CP1252_UNDEFINED = bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D])
 
 
+def _high_bytes(path: str | Path, block: int = 1 << 24) -> tuple[int, int]:
+    "(bytes >= 0x80, bytes cp1252 leaves undefined) of a file, streaming."
+    high = undefined = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(block):
+            high += len(chunk) - len(chunk.translate(None, _HIGH))
+            undefined += len(chunk) - len(chunk.translate(None, _CP1252_UNDEFINED))
+    return high, undefined
+
+
 def _scan(path: str | Path, block: int = 1 << 24) -> tuple[str, int, int]:
-    "(encoding, bytes that will be replaced, bare carriage returns) in one streaming pass."
+    """(encoding, bytes that will be replaced, bare carriage returns) in one streaming pass; a file that is not valid
+    UTF-8 is read a second time to choose between UTF-8 with replacements and cp1252 (`_high_bytes`). The common
+    cases stay cheap: a chunk without a CR is searched, not counted twice (0.5 s of a 361 MB export's 0.55 s scan),
+    and the high-byte counts of a valid UTF-8 file (accents, emoji) are never taken."""
     bad = [0]
 
     def count(e: UnicodeDecodeError):
@@ -61,19 +74,19 @@ def _scan(path: str | Path, block: int = 1 << 24) -> tuple[str, int, int]:
     name = "webcare_count_errors"
     codecs.register_error(name, count)
     dec = codecs.getincrementaldecoder("utf-8")(errors=name)
-    high = undefined = bare_cr = 0
-    prev_cr = False
+    bare_cr, prev_cr = 0, False
     with open(path, "rb") as f:
         while chunk := f.read(block):
-            if not (chunk.isascii() and dec.getstate()[0] == b""):  # ASCII: valid UTF-8, nothing high or undefined
+            if not (chunk.isascii() and dec.getstate()[0] == b""):  # ASCII: valid UTF-8
                 dec.decode(chunk)
-                high += len(chunk) - len(chunk.translate(None, _HIGH))
-                undefined += len(chunk) - len(chunk.translate(None, _CP1252_UNDEFINED))
-            bare_cr += chunk.count(b"\r") - chunk.count(b"\r\n") - (prev_cr and chunk[:1] == b"\n")
+            if b"\r" in chunk:
+                bare_cr += chunk.count(b"\r") - chunk.count(b"\r\n")
+            bare_cr -= prev_cr and chunk[:1] == b"\n"  # a CRLF split between two chunks
             prev_cr = chunk[-1:] == b"\r"
     dec.decode(b"", final=True)
     if bad[0] == 0:
         return "utf-8", 0, bare_cr
+    high, undefined = _high_bytes(path, block)
     if high - bad[0] >= bad[0]:  # mostly valid multi-byte UTF-8: keep UTF-8, replace the broken bytes
         return "utf-8", bad[0], bare_cr
     return "cp1252", undefined, bare_cr
