@@ -31,7 +31,7 @@ __all__ = ['ENTITY_LABELS', 'SPANS_KEY', 'TEXT_KEY', 'EMOJI_PATTERN', 'EMOTICON_
            'ANALYTICS_COMPONENTS', 'LANGS', 'find_entities', 'find_emphasis', 'WebcareTokenizer', 'doc_text',
            'webcare_tokenizer', 'create_webcare_tokenizer', 'customize_tokenizer', 'normalise_word', 'make_normalizer',
            'make_entities', 'WebcareNormalizer', 'WebcareEntities', 'ext_key', 'FastLemmatizer', 'FastDutchLemmatizer',
-           'FastEnglishLemmatizer', 'make_nlp']
+           'FastEnglishLemmatizer', 'lookup_table', 'make_nlp']
 
 # %% ../../notebooks/40_text_nlp.ipynb #51b41f81
 ENTITY_LABELS = ("URL", "HANDLE", "HASHTAG", "EMOJI", "EMOTICON", "ORDER_NUMBER")
@@ -402,12 +402,31 @@ def _load_model(model: str, lang: str) -> Language:
     return nlp
 
 
+def lookup_table(name: str, data: dict):
+    """`Lookups().add_table(name, data)`'s Table — the same keys, order, values and Bloom filter — built ~3x faster:
+    spaCy inserts item by item through Python (each key hashed, then added to the filter), 0.46 s for the Dutch lemma
+    table, which every process that builds a pipeline paid (every Dask worker, before its first partition)."""
+    from collections import OrderedDict
+    from preshed.bloom import BloomFilter
+    from spacy.lookups import Table
+    from spacy.strings import get_string_id
+    table = Table(name=name)
+    table.bloom = BloomFilter.from_error_rate(max(len(data), 1))  # sized as spaCy sizes it for `data`
+    keys = list(map(get_string_id, data))
+    put = OrderedDict.__setitem__
+    for k, v in zip(keys, data.values()):
+        put(table, k, v)
+    for k in keys:
+        table.bloom.add(k)
+    return table
+
+
 @lru_cache(maxsize=None)
 def _lookups(lang: str):
     "The lemma lookup table as spaCy Lookups, built once per language and shared by all pipelines."
     from spacy.lookups import Lookups
     lookups = Lookups()
-    lookups.add_table("lemma_lookup", _lemma_table(lang))
+    lookups.set_table("lemma_lookup", lookup_table("lemma_lookup", _lemma_table(lang)))
     return lookups
 
 
