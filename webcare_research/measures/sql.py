@@ -92,11 +92,11 @@ def _database(threads: int | None = None):
 
 def _close_databases() -> None:
     "At exit: close this process's databases and remove their spill folders (a forked child's copies are not its own)."
-    for (pid, _), (db, spill) in list(_DATABASES.items()):
-        if pid == os.getpid():
+    for key, (db, spill) in list(_DATABASES.items()):
+        if key[0] == os.getpid():
             db.close()
             spill.cleanup()
-            del _DATABASES[(pid, _)]
+            del _DATABASES[key]
 
 
 def _check_inputs(params: dict) -> None:
