@@ -135,11 +135,12 @@ def string_series(a: pa.Array | pa.ChunkedArray, index=None) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(a.cast(pa.large_string())), index=index)
 
 
-def positions_in(values: pd.Series, among: pd.Series) -> np.ndarray:
-    """For each of `values` (ids as strings) the position of its first occurrence in `among`, -1 where it has none (a
-    null matches nothing): a left join's row lookup through Arrow's hash table — pandas' merge on millions of string
-    ids makes a Python string of each first."""
-    pos = pc.index_in(arrow_column(values), value_set=arrow_array(among), skip_nulls=True)
+def positions_in(values: pd.Series, among: pd.Series | pa.Array) -> np.ndarray:
+    """For each of `values` (ids as strings) the position of its first occurrence in `among` (a column, or Arrow
+    strings such as a dictionary's values), -1 where it has none (a null matches nothing): a left join's row lookup
+    through Arrow's hash table — pandas' merge on millions of string ids makes a Python string of each first."""
+    among = among.cast(pa.large_string()) if isinstance(among, pa.Array) else arrow_array(among)
+    pos = pc.index_in(arrow_column(values), value_set=among, skip_nulls=True)
     return pc.fill_null(pos, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from ..study.config import StudyConfig, business_minutes, norm_handle
 from ..mentions.schema import THREAD_COLUMNS, THREAD_DTYPES
-from ..core.outputs import arrow_array
+from ..core.outputs import arrow_array, positions_in, string_series
 from ..core.signals import first_match, private_channel, private_channel_of
 
 # %% auto #0
@@ -78,8 +78,7 @@ def _first_direct_replies(inbound: pd.DataFrame, org: pd.DataFrame) -> pd.DataFr
             same = cand[start[g]:ends[g]][t[start[g]:ends[g]] == t[start[g]]]
             chosen[g] = min(same, key=lambda p: (ids[p] is None, ids[p] or ""))
     # a left join on positions: one hash lookup per inbound id, then C-level takes (no string merge)
-    pos = pc.index_in(arrow_array(inbound.message_id), value_set=enc.dictionary)
-    pos = pc.fill_null(pos, -1).to_numpy(zero_copy_only=False)
+    pos = positions_in(inbound.message_id, enc.dictionary)
     src = np.where(pos >= 0, chosen[np.maximum(pos, 0)], -1) if len(chosen) else np.full(len(pos), -1)
     out = {"message_id": inbound.message_id.array}
     for c, name in (("message_id", "r_id"), ("created_at", "r_at"), ("agent", "r_agent"), ("organisation", "r_org")):
@@ -109,7 +108,7 @@ def _fill(values: pd.Series, todo: np.ndarray, into: pd.Series) -> pd.Series:
     "`into` with its nulls at `todo` filled by `values` (given for the `todo` rows only, in order)."
     spread = arrow_array(values).take(pa.array(np.cumsum(todo) - 1, mask=~todo))
     filled = pc.coalesce(arrow_array(into), spread)
-    return pd.Series(pd.arrays.ArrowStringArray(filled), index=into.index).astype("string")
+    return string_series(filled, into.index).astype("string")
 
 
 def build_threads(mentions: pd.DataFrame, config: StudyConfig | None = None, reply_rule: str = "direct",
