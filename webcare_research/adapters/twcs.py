@@ -22,6 +22,7 @@ import pyarrow.csv as pacsv
 
 from ..study.config import StudyConfig
 from ..core.errors import InputError
+from ..core.compute import thread_imap
 from ..core.outputs import arrow_strings
 from .formats import Batch, Format, quarantine_frame, read_head, register_format
 from ..core.signals import first_match
@@ -293,36 +294,49 @@ def read_twcs(path: str | Path, config: StudyConfig | None = None, block_size: i
     except pa.ArrowInvalid as e:
         source.close()
         raise InputError(f"{path}: cannot be parsed as twcs CSV ({e})", hint="is this the twcs CSV export?") from e
-    done, first = 0, True
-    try:
+
+    def blocks():
+        "(raw rows, the rows the parser skipped in them) per block, in file order (on the caller's thread)."
+        done = 0
         while True:
             try:
                 rb = reader.read_next_batch()
             except StopIteration:
-                break
+                return
             except pa.ArrowInvalid as e:
                 raise InputError(f"{path}: the CSV cannot be parsed after row {done} ({e})",
                                  hint="fix the quoting in the file (an unclosed quote swallows the rest)") from e
             chunk = rb.to_pandas(types_mapper=arrow_strings)
-            if bare_cr:
-                for c in TWCS_COLUMNS:
-                    chunk[c] = chunk[c].str.replace(_CR_MARK, "\r", regex=False)
             chunk["_row"] = np.arange(done + 1, done + len(chunk) + 1)
             done += len(chunk)
-            rows, q = twcs_rows(chunk)
-            skipped, invalid[:] = list(invalid), []
-            if skipped:
-                q = pd.concat([q, pd.DataFrame({"source_row": [None] * len(skipped), "field": "(row)",
-                                                "reason": "wrong number of fields", "raw": skipped})], ignore_index=True)
-            q = quarantine_frame(q.to_dict("records"), str(path))
-            rows.attrs["encoding"], rows.attrs["replaced_bytes"] = encoding, (replaced if first else 0)
-            first = False
-            yield Batch(rows, q, input_rows=len(chunk) + len(skipped))
+            skipped, invalid[:] = list(invalid), []  # the handler ran while this block was parsed
+            yield chunk, skipped
+
+    def convert(block) -> Batch:
+        chunk, skipped = block
+        if bare_cr:
+            for c in TWCS_COLUMNS:
+                chunk[c] = chunk[c].str.replace(_CR_MARK, "\r", regex=False)
+        rows, q = twcs_rows(chunk)
+        if skipped:
+            q = pd.concat([q, pd.DataFrame({"source_row": [None] * len(skipped), "field": "(row)",
+                                            "reason": "wrong number of fields", "raw": skipped})], ignore_index=True)
+        rows.attrs["encoding"], rows.attrs["replaced_bytes"] = encoding, 0
+        return Batch(rows, quarantine_frame(q.to_dict("records"), str(path)), input_rows=len(chunk) + len(skipped))
+
+    # two blocks converted at a time while the reader parses the next (2.8M rows: the reader's 2.6 -> 1.8 s)
+    batches = thread_imap(convert, blocks())
+    try:
+        for k, b in enumerate(batches):
+            if k == 0:
+                b.rows.attrs["replaced_bytes"] = replaced  # the whole file's count, on its first batch
+            yield b
         if invalid:  # rows rejected after the last batch
             q = quarantine_frame([{"source_row": None, "field": "(row)", "reason": "wrong number of fields", "raw": t}
                                   for t in invalid], str(path))
             yield Batch(twcs_rows(pd.DataFrame(columns=TWCS_COLUMNS + ["_row"]))[0], q, input_rows=len(invalid))
     finally:
+        batches.close()  # the conversions still in work end before the file closes
         source.close()
 
 

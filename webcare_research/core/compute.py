@@ -24,7 +24,7 @@ from .outputs import parquet_batches, read_parquet, read_table
 __all__ = ['SCHEDULERS', 'LOCAL_WORKER_CONFIG', 'RELEASES', 'check_scheduler', 'usable_cores', 'default_workers',
            'choose_scheduler', 'partition_name', 'n_partitions', 'row_partitions', 'table_columns', 'table_rows',
            'table_parts', 'dask_client', 'PartitionError', 'map_partitions', 'rss_mb', 'trim_memory',
-           'worker_recycle_mb', 'recycle_when_grown', 'thread_map', 'prefetch']
+           'worker_recycle_mb', 'recycle_when_grown', 'thread_map', 'prefetch', 'thread_imap']
 
 # %% ../../notebooks/05_core_compute.ipynb #6b87ed23
 SCHEDULERS = ("auto", "single", "local")  # or the address of a running scheduler: tcp://HOST:PORT
@@ -374,4 +374,27 @@ def prefetch(items: Iterable[Any], depth: int = 1) -> Iterator[Any]:
     finally:
         stop.set()
         worker.join()
+
+
+# %% ../../notebooks/05_core_compute.ipynb #c7a1e2d4
+def thread_imap(fn: Callable[[Any], Any], items: Iterable[Any], threads: int = 2) -> Iterator[Any]:
+    """`thread_map` over a stream: `fn(x)` for each of `items` as they come (read on the caller's thread), `threads` at
+    a time on a thread pool, results in order, at most `threads` waiting to be taken. For the batches of an export
+    (twcs: the CSV reader parses the next block while two are converted by GIL-releasing kernels). An error of `fn`
+    is raised where its result would have come; leaving the loop early cancels the calls not yet started."""
+    if threads < 2:
+        yield from map(fn, items)
+        return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+    pool, pending = ThreadPoolExecutor(threads, thread_name_prefix="webcare-imap"), deque()
+    try:
+        for x in items:
+            pending.append(pool.submit(fn, x))
+            if len(pending) > threads:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
