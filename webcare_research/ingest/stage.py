@@ -446,8 +446,8 @@ def validate_in_blocks(mentions: pd.DataFrame, block: int | None = None) -> None
     block = block or max(n, 1)
     if block < n and not mentions.message_id.is_unique:
         raise ValueError("message_id is not unique after de-duplication")
-    for i in range(0, max(n, 1), block):
-        schema.validate(mentions.iloc[i:i + block], lazy=True)
+    for i in range(0, max(n, 1), block):  # (in place: the schema coerces nothing, and a copy cost ~0.2 s at 2.8M)
+        schema.validate(mentions.iloc[i:i + block], lazy=True, inplace=True)
 
 
 def _one_chunk(df: pd.DataFrame) -> pd.DataFrame:
