@@ -20,7 +20,8 @@ import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
 from ..adapters.formats import quarantine_frame
-from ..core.outputs import arrow_column, atomic_path, parquet_batches, write_parquet
+from ..core.compute import thread_imap
+from ..core.outputs import arrow_column, atomic_path, write_parquet, written_together
 from ..mentions.privacy import redact_text
 from ..study.config import StudyConfig, norm_handle
 from ..threads.build import build_threads
@@ -205,20 +206,25 @@ def _split(reader: _Reader, keep, root, orphan, bucket, schema, folder: Path, pr
         schema = schema.append(pa.field(name, typ))
     paths = [folder / f"bucket-{b:05d}.parquet" for b in range(n_buckets)]
     writers = [pq.ParquetWriter(p, schema) for p in paths]
-    try:
-        for path, lo, hi in tqdm(reader.spilled, desc="ingest: into buckets", unit=" batches", disable=not progress,
-                                 leave=False):
-            t = pq.read_table(path)
-            seq = t.column("_seq").to_numpy()
-            k = keep[seq]
-            t = t.filter(pa.array(k))
-            at = pos[seq[k]]
-            t = _conform(t.append_column("_root", pa.array(root[at])).append_column("_orphan", pa.array(orphan[at])), schema)
-            b = bucket[at]
-            order = np.argsort(b, kind="stable")
-            bounds = np.searchsorted(b[order], np.arange(n_buckets + 1))
-            for j in np.flatnonzero(np.diff(bounds)):
-                writers[j].write_table(t.take(pa.array(order[bounds[j]:bounds[j + 1]])))
+
+    def pieces(spilled) -> tuple[Path, list]:
+        "A spilled batch's kept rows as (bucket, rows) pieces, in input order within each."
+        t = pq.read_table(spilled[0])
+        seq = t.column("_seq").to_numpy()
+        k = keep[seq]
+        t = t.filter(pa.array(k))
+        at = pos[seq[k]]
+        t = _conform(t.append_column("_root", pa.array(root[at])).append_column("_orphan", pa.array(orphan[at])), schema)
+        b = bucket[at]
+        order = np.argsort(b, kind="stable")
+        bounds = np.searchsorted(b[order], np.arange(n_buckets + 1))
+        return spilled[0], [(j, t.take(pa.array(order[bounds[j]:bounds[j + 1]]))) for j in np.flatnonzero(np.diff(bounds))]
+
+    try:  # two batches cut up at a time (Arrow's kernels), their pieces appended to the buckets in input order
+        for path, cut in tqdm(thread_imap(pieces, reader.spilled), total=len(reader.spilled), desc="ingest: into buckets",
+                              unit=" batches", disable=not progress, leave=False):
+            for j, rows in cut:
+                writers[j].write_table(rows)
             path.unlink()
     finally:
         for w in writers:
@@ -288,17 +294,17 @@ def _merged(paths: list[Path], schema: pa.Schema, window: int):
 
 
 def _write_table(paths: list[Path], folder: Path, name: str, tz: str, window: int) -> dict:
-    """The flat `<name>.parquet` from the bucket files, then the store's `<name>` table from it (one after the other,
-    each atomic: a killed ingest leaves whole files only); returns the store's index."""
+    """The flat `<name>.parquet` and the store's `<name>` table from the bucket files, each merged window written to
+    both as it comes (each atomic: a killed ingest leaves whole files, or temporaries the next ingest removes);
+    returns the store's index."""
     schema = _unified([pq.read_schema(p) for p in paths])
     schema = schema.remove(schema.get_field_index("_seq"))
-    flat = folder / f"{name}.parquet"
-    with atomic_path(flat) as tmp:
-        with pq.ParquetWriter(tmp, schema) as w:
+    with atomic_path(folder / f"{name}.parquet") as tmp, pq.ParquetWriter(tmp, schema) as flat:
+        def windows():
             for t in _merged(paths, schema, window):
-                w.write_table(t)
-    pieces = (pa.Table.from_batches([b], schema) for b in parquet_batches(flat, window))
-    return write_store_tables(pieces, schema, folder, name, tz)
+                flat.write_table(t)
+                yield t
+        return write_store_tables(windows(), schema, folder, name, tz)
 
 # %% ../../notebooks/38_ingest_stream.ipynb #2d17ac2f
 def ingest_stream(inputs, out_dir, fmt=None, config: StudyConfig | None = None, progress: bool = True,
@@ -370,11 +376,17 @@ def ingest_stream(inputs, out_dir, fmt=None, config: StudyConfig | None = None, 
             if "comparison" not in {w for w, _ in written}:  # a comparison period taken out of study.yml: old tables go
                 for f in ("mentions.parquet", "threads.parquet"):
                     (out / "comparison" / f).unlink(missing_ok=True)
-            store = {}
-            for (which, name), files in tqdm(written.items(), desc="ingest: writing", disable=not progress, leave=False):
+
+            def table(item):  # the mention and the thread table side by side (Arrow's readers and writers)
+                (which, name), files = item
                 folder = out if which == "study" else out / which
                 folder.mkdir(parents=True, exist_ok=True)
-                store[which, name] = _write_table(files, folder, name, cfg.tz, window)
+                return _write_table(files, folder, name, cfg.tz, window)
+
+            with written_together():
+                indexes = list(tqdm(thread_imap(table, written.items()), total=len(written), desc="ingest: writing",
+                                    disable=not progress, leave=False))
+            store = dict(zip(written, indexes))
             write_parquet(quarantine, out / "quarantine.parquet")
             summary["streamed"] = {"buckets": n_buckets, "bucket_rows": bucket_rows}
             return finish_ingest(out, summary, store, cfg, keep_raw_quarantine)
