@@ -207,9 +207,10 @@ def _split(reader: _Reader, keep, root, orphan, bucket, schema, folder: Path, pr
     paths = [folder / f"bucket-{b:05d}.parquet" for b in range(n_buckets)]
     writers = [pq.ParquetWriter(p, schema) for p in paths]
 
-    def pieces(spilled) -> tuple[Path, list]:
-        "A spilled batch's kept rows as (bucket, rows) pieces, in input order within each."
-        t = pq.read_table(spilled[0])
+    def pieces(spilled: tuple) -> tuple[Path, list]:
+        "(file, [(bucket, rows), ...]): a spilled batch's kept rows cut by bucket, in input order within each."
+        path = spilled[0]
+        t = pq.read_table(path)
         seq = t.column("_seq").to_numpy()
         k = keep[seq]
         t = t.filter(pa.array(k))
@@ -218,7 +219,7 @@ def _split(reader: _Reader, keep, root, orphan, bucket, schema, folder: Path, pr
         b = bucket[at]
         order = np.argsort(b, kind="stable")
         bounds = np.searchsorted(b[order], np.arange(n_buckets + 1))
-        return spilled[0], [(j, t.take(pa.array(order[bounds[j]:bounds[j + 1]]))) for j in np.flatnonzero(np.diff(bounds))]
+        return path, [(j, t.take(pa.array(order[bounds[j]:bounds[j + 1]]))) for j in np.flatnonzero(np.diff(bounds))]
 
     try:  # two batches cut up at a time (Arrow's kernels), their pieces appended to the buckets in input order
         for path, cut in tqdm(thread_imap(pieces, reader.spilled), total=len(reader.spilled), desc="ingest: into buckets",
