@@ -24,7 +24,7 @@ from .outputs import parquet_batches, read_parquet, read_table
 __all__ = ['SCHEDULERS', 'LOCAL_WORKER_CONFIG', 'RELEASES', 'check_scheduler', 'usable_cores', 'default_workers',
            'choose_scheduler', 'partition_name', 'n_partitions', 'row_partitions', 'table_columns', 'table_rows',
            'table_parts', 'dask_client', 'PartitionError', 'map_partitions', 'rss_mb', 'trim_memory',
-           'worker_recycle_mb', 'recycle_when_grown', 'thread_map', 'prefetch', 'thread_imap']
+           'worker_recycle_mb', 'recycle_when_grown', 'thread_imap', 'thread_map', 'prefetch']
 
 # %% ../../notebooks/05_core_compute.ipynb #6b87ed23
 SCHEDULERS = ("auto", "single", "local")  # or the address of a running scheduler: tcp://HOST:PORT
@@ -316,16 +316,37 @@ def recycle_when_grown(release: Callable[[], None], limit_mb: float | None = Non
     RELEASES[0] += 1
     return True
 
+# %% ../../notebooks/05_core_compute.ipynb #c7a1e2d4
+def thread_imap(fn: Callable[[Any], Any], items: Iterable[Any], threads: int = 2) -> Iterator[Any]:
+    """`fn(x)` for each of `items` as they come (read on the caller's thread), `threads` at a time on a thread pool,
+    results in order, at most `threads` + 1 items taken ahead of the consumer. For the batches
+    of an export (twcs: the CSV reader parses the next block while two are converted by GIL-releasing kernels). An
+    error of `fn` is raised where its result would have come; leaving the loop early cancels the calls not yet started."""
+    if threads < 2:
+        yield from map(fn, items)
+        return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+    pool, pending = ThreadPoolExecutor(threads, thread_name_prefix="webcare-imap"), deque()
+    try:
+        for x in items:
+            pending.append(pool.submit(fn, x))
+            if len(pending) > threads:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 # %% ../../notebooks/05_core_compute.ipynb #fc9dc0e1
 def thread_map(fn: Callable[[Any], Any], items: Iterable[Any], threads: int = 2) -> list:
-    """`[fn(x) for x in items]`, `threads` at a time on a thread pool when there is more than one item, results in
+    """`[fn(x) for x in items]` on `threads` threads (`thread_imap`) when there is more than one item, results in
     order. For blocks of a large array handled by GIL-releasing kernels (Arrow's): only `threads` blocks in work at once."""
     items = list(items)
-    if len(items) < 2 or threads < 2:
+    if len(items) < 2:
         return [fn(x) for x in items]
-    from concurrent.futures import ThreadPoolExecutor
-    with ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(fn, items))
+    return list(thread_imap(fn, items, threads))
 
 # %% ../../notebooks/05_core_compute.ipynb #b1f2e3a4
 def prefetch(items: Iterable[Any], depth: int = 1) -> Iterator[Any]:
@@ -374,27 +395,4 @@ def prefetch(items: Iterable[Any], depth: int = 1) -> Iterator[Any]:
     finally:
         stop.set()
         worker.join()
-
-
-# %% ../../notebooks/05_core_compute.ipynb #c7a1e2d4
-def thread_imap(fn: Callable[[Any], Any], items: Iterable[Any], threads: int = 2) -> Iterator[Any]:
-    """`thread_map` over a stream: `fn(x)` for each of `items` as they come (read on the caller's thread), `threads` at
-    a time on a thread pool, results in order, at most `threads` + 1 items taken ahead of the consumer. For the batches
-    of an export (twcs: the CSV reader parses the next block while two are converted by GIL-releasing kernels). An
-    error of `fn` is raised where its result would have come; leaving the loop early cancels the calls not yet started."""
-    if threads < 2:
-        yield from map(fn, items)
-        return
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-    pool, pending = ThreadPoolExecutor(threads, thread_name_prefix="webcare-imap"), deque()
-    try:
-        for x in items:
-            pending.append(pool.submit(fn, x))
-            if len(pending) > threads:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
