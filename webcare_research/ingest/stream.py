@@ -8,8 +8,11 @@ Docs: https://github.com/webcare-research/webcare-research/ingest_stream.html.md
 from __future__ import annotations
 
 import json
+import multiprocessing as mp
 import re
 import shutil
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +23,7 @@ import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
 from ..adapters.formats import quarantine_frame
-from ..core.compute import thread_imap
+from ..core.compute import thread_imap, usable_cores
 from ..core.outputs import arrow_column, atomic_path, write_parquet, written_together
 from ..mentions.privacy import redact_text
 from ..study.config import StudyConfig, norm_handle
@@ -38,7 +41,7 @@ __all__ = ['STREAM_BYTES', 'BUCKET_ROWS', 'DUCKDB_MEMORY', 'WINDOW', 'SPILL', 'i
 
 # %% ../../notebooks/38_ingest_stream.ipynb #65ad5fc2
 STREAM_BYTES = 1 << 30  # inputs larger than this (1 GiB, ~6M twcs rows) are ingested in bounded memory
-BUCKET_ROWS = 1_000_000  # messages per bucket of whole conversations (memory: ~1.5 GB per million)
+BUCKET_ROWS = 1_000_000  # messages per bucket of whole conversations (memory: ~1.5 GB per million; two in work)
 DUCKDB_MEMORY = "2GB"  # DuckDB's memory limit for the duplicate and reply-parent joins (it spills beyond it)
 WINDOW = 250_000  # input positions per merge window (memory: a few copies of a window's rows)
 SPILL = ".ingest-spill"  # the working folder inside the ingest folder (removed at the end)
@@ -272,6 +275,36 @@ def _write_part(df: pd.DataFrame, path: Path, row_group: int) -> None:
     t = pa.Table.from_pandas(df, preserve_index=False).append_column("_seq", pa.array(seq, pa.int64()))
     pq.write_table(t, path, row_group_size=row_group)
 
+
+def _bucket(b: int, path: Path, cfg: StudyConfig, handles: dict, keep: set, tokens: set | None,
+            row_group: int) -> tuple[dict, dict | None, set, list]:
+    """Bucket `b` processed and its tables written beside it for the merge, the bucket file removed: (counts, period
+    counts or None, private ids, [((period, table), file)]). Runs in this process or in a worker process."""
+    parts, counts, private = _process(path, cfg, handles, keep, tokens)
+    written = []
+    for which, (m, t) in parts.items():
+        for name, df in (("mentions", m), ("threads", t)):
+            dest = path.with_name(f"{which}-{name}-{b:05d}.parquet")
+            _write_part(df, dest, row_group)
+            written.append(((which, name), dest))
+    path.unlink()
+    del parts
+    _release()
+    periods = counts.pop("periods", None)
+    return counts, periods, private, written
+
+
+def _buckets(paths: list[Path], args: tuple) -> Iterator[tuple]:
+    """`_bucket(b, path, *args)` for each bucket, results in bucket order: two at a time in two worker processes when
+    there are two buckets or more and two cores (most of a bucket's work holds the GIL; memory: two buckets), else
+    here, one after the other."""
+    if len(paths) < 2 or usable_cores() < 2:
+        yield from (_bucket(b, path, *args) for b, path in enumerate(paths))
+        return
+    ctx = mp.get_context("spawn")  # not fork: this process has Arrow's and DuckDB's threads
+    with ProcessPoolExecutor(2, mp_context=ctx) as pool:
+        yield from thread_imap(lambda item: pool.submit(_bucket, *item, *args).result(), enumerate(paths))
+
 # %% ../../notebooks/38_ingest_stream.ipynb #e1688226
 def _merged(paths: list[Path], schema: pa.Schema, window: int):
     "The rows of the bucket files in input order, one window at a time (`_seq` dropped, cast to `schema`)."
@@ -352,23 +385,16 @@ def ingest_stream(inputs, out_dir, fmt=None, config: StudyConfig | None = None, 
             counts, periods, private, written, conversations = None, None, set(), {}, 0
             n_buckets = len(paths)
             row_group = max(4096, window // n_buckets)
-            for b, path in enumerate(tqdm(paths, desc="ingest: conversations", unit=" buckets", disable=not progress,
-                                          leave=False)):
-                parts, c, p = _process(path, cfg, handles, readable, tokens)
-                p_counts = c.pop("periods", None)
+            for c, p_counts, p, files in tqdm(_buckets(paths, (cfg, handles, readable, tokens, row_group)),
+                                              total=n_buckets, desc="ingest: conversations", unit=" buckets",
+                                              disable=not progress, leave=False):
                 conversations += c.pop("conversations")
                 counts = add_counts(counts, c)
                 if p_counts is not None:
                     periods = p_counts if periods is None else _add_periods(periods, p_counts)
                 private |= p
-                for which, (m, t) in parts.items():
-                    for name, df in (("mentions", m), ("threads", t)):
-                        dest = spill / f"{which}-{name}-{b:05d}.parquet"
-                        _write_part(df, dest, row_group)
-                        written.setdefault((which, name), []).append(dest)
-                path.unlink()
-                del parts
-                _release()
+                for key, dest in files:
+                    written.setdefault(key, []).append(dest)
             if redact:
                 quarantine["raw"] = redact_text(quarantine["raw"].astype(object), cfg.key, readable, private).astype(object)
             summary = ingest_summary(counts, quarantine, dup_files, reader.files, unknown, cycles, conversations)
