@@ -32,7 +32,7 @@ from bench_run import timed  # noqa: E402
 
 HANDLE = "regexp_extract(p, '^[A-Za-z0-9_]+')"
 FLOOR_SQL = [
-    # typed read; the first of each repeated tweet id kept
+    # typed read; one row of each repeated tweet id kept (any one: the product quarantines conflicting duplicates)
     """CREATE TEMP TABLE d AS
        SELECT * FROM read_csv($csv, header = true, columns = {'tweet_id': 'VARCHAR', 'author_id': 'VARCHAR',
               'inbound': 'BOOLEAN', 'created_at': 'VARCHAR', 'text': 'VARCHAR', 'response_tweet_id': 'VARCHAR',
