@@ -11,7 +11,7 @@ measure (bench_run.PEER_SQL: per brand answered inbound, median and p90 first re
 and measures, each its own process tree (the text stages start a Dask LocalCluster), after the DuckDB peer on the same
 CSV: wall time, and peak memory as the
 largest sum of resident sets over the process and all its children (sampled every 0.5 s; the cluster's workers count),
-beside /usr/bin/time's peak of the largest single process. `--keep` reuses the run folder and skips finished stages.
+beside the largest single process's peak (the same samples). `--keep` reuses the run folder and skips finished stages.
 
 The corpus is benchmarks/out/twcs_chunked_<N>_<seed>.csv (~6.4 GB at 50M; generated once): chunk k is
 `demo.generate.twcs_corpus(chunk, seed + k)` moved k weeks later, its tweet and customer ids offset so that no two

@@ -319,9 +319,9 @@ def recycle_when_grown(release: Callable[[], None], limit_mb: float | None = Non
 # %% ../../notebooks/05_core_compute.ipynb #c7a1e2d4
 def thread_imap(fn: Callable[[Any], Any], items: Iterable[Any], threads: int = 2) -> Iterator[Any]:
     """`fn(x)` for each of `items` as they come (read on the caller's thread), `threads` at a time on a thread pool,
-    results in order, at most `threads` + 1 items taken ahead of the consumer. For the batches
-    of an export (twcs: the CSV reader parses the next block while two are converted by GIL-releasing kernels). An
-    error of `fn` is raised where its result would have come; leaving the loop early cancels the calls not yet started."""
+    results in order, at most `threads` + 1 items taken ahead of the consumer. For the batches of an export (twcs: the
+    CSV reader parses the next block while two are converted by GIL-releasing kernels). An error of `fn` is raised
+    where its result would have come; leaving the loop early cancels the calls not yet started."""
     if threads < 2:
         yield from map(fn, items)
         return
