@@ -302,8 +302,9 @@ def _buckets(paths: list[Path], args: tuple) -> Iterator[tuple]:
         yield from (_bucket(b, path, *args) for b, path in enumerate(paths))
         return
     ctx = mp.get_context("spawn")  # not fork: this process has Arrow's and DuckDB's threads
-    with ProcessPoolExecutor(2, mp_context=ctx) as pool:  # one thread waits on each process: as many of both
-        yield from thread_imap(lambda item: pool.submit(_bucket, *item, *args).result(), enumerate(paths), threads=2)
+    n = 2  # processes, and as many threads here, each waiting on one of them
+    with ProcessPoolExecutor(n, mp_context=ctx) as pool:
+        yield from thread_imap(lambda item: pool.submit(_bucket, *item, *args).result(), enumerate(paths), threads=n)
 
 # %% ../../notebooks/38_ingest_stream.ipynb #e1688226
 def _merged(paths: list[Path], schema: pa.Schema, window: int):
